@@ -1,0 +1,206 @@
+//! Canonical forms of Vietnamese text: the display form and the two matching keys.
+//!
+//! - `normalize`: NFC, lower case, `ƣ` → `ư`, tone mark in one canonical place, invisible
+//!   format characters dropped. `hoá` and `hóa` normalise to the same string.
+//! - exact key (per syllable): toneless letters with vowel quality, the `i`/`y` rule applied,
+//!   then the tone as a digit. Equal exact keys mean "typed with the same diacritics".
+//! - folded key: every mark removed, `đ` → `d`, the `i`/`y` rule applied. Equal folded keys mean
+//!   "the same letters, whatever the marks".
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::letters::{Tone, is_combining_mark, lower, split_tone, strip_marks};
+use super::syllable::{place_tone, unify_final_y};
+
+/// True for characters that are part of a word (letters, digits and combining marks).
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Invisible format characters seen in scraped data (left-to-right marks, zero-width spaces).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+}
+
+/// NFC with invisible format characters removed and the legacy `ƣ` repaired; case and tone
+/// placement are kept. This is the display form of names.
+pub fn display_form(text: &str) -> String {
+    text.nfc()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| match c {
+            'ƣ' => 'ư',
+            'Ƣ' => 'Ư',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The canonical form of any input: NFC, lower case, legacy letters repaired, tone marks placed
+/// canonically (`hóa` → `hoá`, `thủy` → `thuỷ`), invisible characters dropped.
+pub fn normalize(text: &str) -> String {
+    let display = display_form(text);
+    let mut out = String::with_capacity(display.len());
+    let mut word: Vec<char> = Vec::new();
+    for c in display.chars() {
+        if is_word_char(c) {
+            word.push(lower(c));
+        } else {
+            push_canonical_word(&mut out, &word);
+            word.clear();
+            out.push(c);
+        }
+    }
+    push_canonical_word(&mut out, &word);
+    out
+}
+
+fn push_canonical_word(out: &mut String, word: &[char]) {
+    if word.is_empty() {
+        return;
+    }
+    match toneless(word) {
+        Some((letters, tone)) => out.extend(place_tone(&letters, tone)),
+        None => out.extend(word.iter()),
+    }
+}
+
+/// Splits a lower-case word into toneless letters and its single tone; `None` when the word has
+/// more than one tone mark (not a syllable, leave it alone).
+pub fn toneless(word: &[char]) -> Option<(Vec<char>, Tone)> {
+    let mut letters = Vec::with_capacity(word.len());
+    let mut tone = Tone::Level;
+    for &c in word {
+        if is_combining_mark(c) {
+            continue;
+        }
+        let (letter, letter_tone) = split_tone(c);
+        if letter_tone != Tone::Level {
+            if tone != Tone::Level {
+                return None;
+            }
+            tone = letter_tone;
+        }
+        letters.push(letter);
+    }
+    Some((letters, tone))
+}
+
+/// Matching keys of one word (already lower-case, NFC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordKeys {
+    /// Diacritics kept: toneless letters + tone digit, `i`/`y` unified.
+    pub exact: String,
+    /// Accent-free: no marks, `đ` → `d`, `i`/`y` unified.
+    pub folded: String,
+}
+
+/// Computes both matching keys for one lower-case word.
+pub fn word_keys(word: &[char]) -> WordKeys {
+    let (mut letters, tone) = toneless(word).unwrap_or_else(|| {
+        let stripped = word
+            .iter()
+            .filter(|c| !is_combining_mark(**c))
+            .map(|&c| split_tone(c).0)
+            .collect();
+        (stripped, Tone::Level)
+    });
+    unify_final_y(&mut letters);
+    let folded: String = letters.iter().map(|&c| strip_marks(c)).collect();
+    let mut exact: String = letters.iter().collect();
+    if tone != Tone::Level {
+        exact.push(tone.digit());
+    }
+    WordKeys { exact, folded }
+}
+
+/// The accent-free key of a whole text: words folded one by one, separated by single spaces,
+/// punctuation dropped. Used for field names, filters and dictionary entries.
+pub fn fold_key(text: &str) -> String {
+    words(text)
+        .map(|word| word_keys(&word).folded)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The lower-case words of a text (NFC, invisible characters dropped), as character vectors.
+pub fn words(text: &str) -> impl Iterator<Item = Vec<char>> {
+    let display = display_form(text);
+    let mut all = Vec::new();
+    let mut word = Vec::new();
+    for c in display.chars() {
+        if is_word_char(c) {
+            word.push(lower(c));
+        } else if !word.is_empty() {
+            all.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        all.push(word);
+    }
+    all.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(word: &str) -> WordKeys {
+        word_keys(&word.chars().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn normalize_makes_nfd_and_nfc_input_identical() {
+        let nfc = "Đăng ký khai sinh";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfc, nfd);
+        assert_eq!(normalize(nfc), normalize(&nfd));
+        assert_eq!(normalize(nfc), "đăng ký khai sinh");
+    }
+
+    #[test]
+    fn normalize_repairs_the_legacy_u_horn_letter() {
+        assert_eq!(normalize("Ngƣời"), "người");
+        assert_eq!(display_form("Ngƣời Ƣu"), "Người Ưu");
+    }
+
+    #[test]
+    fn normalize_puts_tone_marks_in_one_place() {
+        assert_eq!(normalize("hóa"), normalize("hoá"));
+        assert_eq!(normalize("thủy"), normalize("thuỷ"));
+        assert_eq!(normalize("khỏe"), normalize("khoẻ"));
+        assert_eq!(normalize("Hòa"), "hoà");
+    }
+
+    #[test]
+    fn normalize_drops_invisible_marks_and_keeps_punctuation() {
+        assert_eq!(normalize("k\u{200e}ý, (1)"), "ký, (1)");
+    }
+
+    #[test]
+    fn exact_key_ignores_tone_placement_but_not_tone() {
+        assert_eq!(keys("hoá"), keys("hóa"));
+        assert_ne!(keys("hoà").exact, keys("hoá").exact);
+        assert_eq!(keys("hoà").folded, "hoa");
+    }
+
+    #[test]
+    fn folded_key_removes_every_mark_and_folds_d_with_stroke() {
+        assert_eq!(fold_key("Đăng ký Quyền sử dụng đất"), "dang ki quyen su dung dat");
+        assert_eq!(fold_key("ĐƯỜNG"), "duong");
+    }
+
+    #[test]
+    fn i_and_y_variants_share_both_keys_but_ui_and_uy_do_not() {
+        assert_eq!(keys("kí"), keys("ký"));
+        assert_eq!(keys("lí"), keys("lý"));
+        assert_eq!(keys("mĩ"), keys("mỹ"));
+        assert_ne!(keys("thủy").folded, keys("thủi").folded);
+        assert_eq!(keys("thủy").folded, "thuy");
+    }
+
+    #[test]
+    fn words_split_on_punctuation_and_keep_digits() {
+        let split: Vec<String> = words("KT3, hộ-khẩu").map(|w| w.into_iter().collect()).collect();
+        assert_eq!(split, ["kt3", "hộ", "khẩu"]);
+    }
+}
