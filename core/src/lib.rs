@@ -1,6 +1,12 @@
 //! `longan-core`: the shared logic of the Long An Số citizen app.
 //!
-//! One folder per capability; dependencies point one way (capabilities → store → nothing).
-//! No FFI types here: the bindings crate converts.
+//! One folder per capability (`text`, `catalog`, `store`); dependencies point one way
+//! (catalog → store, text → nothing). No FFI types here: the bindings crate converts.
+//! [`Core`] wires the capabilities to one data directory.
 
+pub mod app;
+pub mod catalog;
+pub mod store;
 pub mod text;
+
+pub use app::{Core, OpenOutcome, SeedFiles};
