@@ -25,11 +25,15 @@ pub fn find_procedure_codes(text: &str) -> Vec<FoundCode> {
     let mut found = Vec::new();
     let mut i = 0;
     while i + 8 <= bytes.len() {
-        let boundary_before = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
+        let boundary_before =
+            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
         let boundary_after = bytes.get(i + 8).is_none_or(|b| !b.is_ascii_alphanumeric());
         let candidate = text.get(i..i + 8).filter(|c| is_procedure_code(c));
         if let (true, true, Some(code)) = (boundary_before, boundary_after, candidate) {
-            found.push(FoundCode { code: code.to_string(), range: i..i + 8 });
+            found.push(FoundCode {
+                code: code.to_string(),
+                range: i..i + 8,
+            });
             i += 8;
         } else {
             i += 1;
@@ -42,7 +46,8 @@ pub fn find_procedure_codes(text: &str) -> Vec<FoundCode> {
 /// of letters, digits and dots.
 pub fn is_dossier_code(text: &str) -> bool {
     let mut parts = text.rsplitn(3, '-');
-    let (Some(sequence), Some(date), Some(agency)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(sequence), Some(date), Some(agency)) = (parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     sequence.len() >= 3
@@ -52,7 +57,9 @@ pub fn is_dossier_code(text: &str) -> bool {
         && date.bytes().all(|b| b.is_ascii_digit())
         && !agency.is_empty()
         && agency.bytes().any(|b| b.is_ascii_alphanumeric())
-        && agency.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        && agency
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
 /// Dossier codes in `text`, separated from their surroundings by anything but letters, digits,
@@ -94,7 +101,14 @@ mod tests {
 
     #[test]
     fn malformed_or_embedded_procedure_codes_are_not_found() {
-        for text in ["1.0133611", "2.009182739", "11.001193", "1.00119", "x1.001193", "1.001193a"] {
+        for text in [
+            "1.0133611",
+            "2.009182739",
+            "11.001193",
+            "1.00119",
+            "x1.001193",
+            "1.001193a",
+        ] {
             assert!(find_procedure_codes(text).is_empty(), "{text}");
         }
         assert!(!is_procedure_code("1.014955-Xoa"));
@@ -105,7 +119,10 @@ mod tests {
         let found = find_dossier_codes("ho so 000.00.53.h48-220921-0099 cua toi");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, "000.00.53.H48-220921-0099");
-        assert_eq!(&"ho so 000.00.53.h48-220921-0099 cua toi"[found[0].range.clone()], "000.00.53.h48-220921-0099");
+        assert_eq!(
+            &"ho so 000.00.53.h48-220921-0099 cua toi"[found[0].range.clone()],
+            "000.00.53.h48-220921-0099"
+        );
         assert!(find_dossier_codes("1.001193 khai-sinh").is_empty());
     }
 }

@@ -13,25 +13,36 @@ pub fn decode_keystrokes(query: &str) -> Option<String> {
     let mut changed = false;
     let mut out = String::with_capacity(query.len() + 8);
     let mut word: Vec<char> = Vec::new();
-    let flush = |word: &mut Vec<char>, out: &mut String, changed: &mut bool| {
-        match decode_word(word) {
+    // A word with any non-ASCII letter was typed with the Vietnamese keyboard on: leave it.
+    let mut typed_with_marks = false;
+    let mut flush = |word: &mut Vec<char>, out: &mut String, typed_with_marks: &mut bool| {
+        let decoded = if *typed_with_marks {
+            None
+        } else {
+            decode_word(word)
+        };
+        match decoded {
             Some(decoded) => {
                 out.extend(decoded);
-                *changed = true;
+                changed = true;
             }
             None => out.extend(word.iter()),
         }
         word.clear();
+        *typed_with_marks = false;
     };
     for c in query.chars() {
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() || super::letters::is_combining_mark(c) {
+            word.push(c);
+            typed_with_marks = true;
         } else {
-            flush(&mut word, &mut out, &mut changed);
+            flush(&mut word, &mut out, &mut typed_with_marks);
             out.push(c);
         }
     }
-    flush(&mut word, &mut out, &mut changed);
+    flush(&mut word, &mut out, &mut typed_with_marks);
     changed.then_some(out)
 }
 
@@ -105,17 +116,26 @@ fn telex_tone(key: char) -> Option<Tone> {
 fn decode_telex(word: &[char]) -> Option<(Vec<char>, Tone)> {
     let mut letters: Vec<char> = Vec::with_capacity(word.len());
     let mut tone = Tone::Level;
+    // A tone key before the last vowel (`khaaru`) only counts when the word shows other Telex
+    // keys; otherwise `visa` would become `vía`.
+    let has_modifier = word.contains(&'w')
+        || word
+            .windows(2)
+            .any(|pair| matches!(pair, ['d', 'd'] | ['a', 'a'] | ['e', 'e'] | ['o', 'o']));
     for (i, &key) in word.iter().enumerate() {
-        let rest_is_final = word[i + 1..]
-            .iter()
-            .all(|c| !super::letters::is_vowel(*c) && *c != 'w');
+        let rest_is_final = has_modifier
+            || word[i + 1..]
+                .iter()
+                .all(|c| !super::letters::is_vowel(*c) && *c != 'w');
         match key {
             'd' if letters.last() == Some(&'d') => *letters.last_mut()? = 'đ',
             'a' | 'e' | 'o' if letters.last() == Some(&key) => {
                 add_circumflex(&mut letters);
             }
             'w' => {
-                if let Some(i) = last_of(&letters, &['a']).filter(|_| !letters.contains(&'o') && !letters.contains(&'u')) {
+                if let Some(i) = last_of(&letters, &['a'])
+                    .filter(|_| !letters.contains(&'o') && !letters.contains(&'u'))
+                {
                     letters[i] = 'ă';
                 } else if !add_horn(&mut letters) {
                     if has_vowel(&letters) {
@@ -192,6 +212,7 @@ mod tests {
     fn telex_keystrokes_decode_to_vietnamese() {
         assert_eq!(decoded("ddawng kys khai sinh"), "đăng ký khai sinh");
         assert_eq!(decoded("hooj khaaur"), "hộ khẩu");
+        assert_eq!(decoded("hooj khaaru"), "hộ khẩu");
         assert_eq!(decoded("thuowng binh"), "thương binh");
         assert_eq!(decoded("nhaapj hooj khaaur"), "nhập hộ khẩu");
         assert_eq!(decoded("giaays pheps lais xe"), "giấy phép lái xe");
@@ -210,8 +231,25 @@ mod tests {
     }
 
     #[test]
+    fn words_typed_with_marks_are_never_decoded() {
+        assert_eq!(decode_keystrokes("đas khai sinh"), None);
+        assert_eq!(decode_keystrokes("hóas"), None);
+    }
+
+    #[test]
     fn ordinary_words_abbreviations_and_codes_stay_as_typed() {
-        for query in ["dang ky khai sinh", "cccd", "kt3", "gplx", "bhyt", "1.001193", "visa", "taxi", "email", "lltp"] {
+        for query in [
+            "dang ky khai sinh",
+            "cccd",
+            "kt3",
+            "gplx",
+            "bhyt",
+            "1.001193",
+            "visa",
+            "taxi",
+            "email",
+            "lltp",
+        ] {
             assert_eq!(decode_keystrokes(query), None, "{query}");
         }
     }

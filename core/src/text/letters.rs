@@ -76,8 +76,56 @@ pub fn lower(c: char) -> char {
     }
 }
 
+/// The Latin letters with marks live in two blocks; their splits are computed once into a
+/// table, because decomposing on every character dominated query analysis.
+const LATIN_RANGES: [(u32, u32); 2] = [(0x00C0, 0x024F), (0x1E00, 0x1EFF)];
+
+struct LetterInfo {
+    toneless: char,
+    tone: Tone,
+    bare: char,
+}
+
+fn letter_table() -> &'static [Vec<LetterInfo>; 2] {
+    static TABLE: std::sync::OnceLock<[Vec<LetterInfo>; 2]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        LATIN_RANGES.map(|(first, last)| {
+            (first..=last)
+                .map(|code| {
+                    let c = char::from_u32(code).unwrap_or(' ');
+                    let (toneless, tone) = split_tone_slow(c);
+                    LetterInfo {
+                        toneless,
+                        tone,
+                        bare: strip_marks_slow(c),
+                    }
+                })
+                .collect()
+        })
+    })
+}
+
+fn table_entry(c: char) -> Option<&'static LetterInfo> {
+    let code = c as u32;
+    LATIN_RANGES
+        .iter()
+        .zip(letter_table())
+        .find(|((first, last), _)| (*first..=*last).contains(&code))
+        .and_then(|((first, _), table)| table.get((code - first) as usize))
+}
+
 /// Splits a lower-case letter into its toneless letter (keeping ă â ê ô ơ ư đ) and its tone.
 pub fn split_tone(c: char) -> (char, Tone) {
+    if c.is_ascii() {
+        return (c, Tone::Level);
+    }
+    match table_entry(c) {
+        Some(info) => (info.toneless, info.tone),
+        None => split_tone_slow(c),
+    }
+}
+
+fn split_tone_slow(c: char) -> (char, Tone) {
     if c.is_ascii() {
         return (c, Tone::Level);
     }
@@ -114,7 +162,11 @@ pub fn with_tone(letter: char, tone: Tone) -> char {
     }
     // `ộ` is `ọ` + circumflex canonically, so `ô` + dot needs a full normalisation pass.
     let mut buffer = [0u8; 8];
-    let mut composed = letter.encode_utf8(&mut buffer).chars().chain(std::iter::once(mark)).nfc();
+    let mut composed = letter
+        .encode_utf8(&mut buffer)
+        .chars()
+        .chain(std::iter::once(mark))
+        .nfc();
     match (composed.next(), composed.next()) {
         (Some(single), None) => single,
         _ => letter,
@@ -127,6 +179,13 @@ pub fn strip_marks(c: char) -> char {
     if c.is_ascii() {
         return c;
     }
+    match table_entry(c) {
+        Some(info) => info.bare,
+        None => strip_marks_slow(c),
+    }
+}
+
+fn strip_marks_slow(c: char) -> char {
     match c {
         'đ' => 'd',
         'Đ' => 'D',
@@ -176,6 +235,16 @@ mod tests {
                 let marked = with_tone(c, tone);
                 assert_ne!(marked, c);
                 assert_eq!(split_tone(marked), (c, tone));
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_agrees_with_decomposition_for_every_latin_letter() {
+        for (first, last) in LATIN_RANGES {
+            for c in (first..=last).filter_map(char::from_u32) {
+                assert_eq!(split_tone(c), split_tone_slow(c), "{c}");
+                assert_eq!(strip_marks(c), strip_marks_slow(c), "{c}");
             }
         }
     }

@@ -4,6 +4,7 @@
 //! Every step is a plain function, tested on its own; `query::analyze` chains them for search.
 
 pub mod codes;
+pub mod collate;
 pub mod keystrokes;
 pub mod letters;
 pub mod normalize;

@@ -25,14 +25,30 @@ fn is_invisible(c: char) -> bool {
 /// NFC with invisible format characters removed and the legacy `ƣ` repaired; case and tone
 /// placement are kept. This is the display form of names.
 pub fn display_form(text: &str) -> String {
-    text.nfc()
-        .filter(|c| !is_invisible(*c))
-        .map(|c| match c {
-            'ƣ' => 'ư',
-            'Ƣ' => 'Ư',
-            _ => c,
-        })
-        .collect()
+    display_cow(text).into_owned()
+}
+
+/// [`display_form`] without a copy when the text already is in display form (the usual case).
+fn display_cow(text: &str) -> std::borrow::Cow<'_, str> {
+    let already = text.is_ascii()
+        || (unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+            && !text
+                .chars()
+                .any(|c| is_invisible(c) || matches!(c, 'ƣ' | 'Ƣ')));
+    if already {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.nfc()
+            .filter(|c| !is_invisible(*c))
+            .map(|c| match c {
+                'ƣ' => 'ư',
+                'Ƣ' => 'Ư',
+                _ => c,
+            })
+            .collect(),
+    )
 }
 
 /// The canonical form of any input: NFC, lower case, legacy letters repaired, tone marks placed
@@ -96,6 +112,17 @@ pub struct WordKeys {
 
 /// Computes both matching keys for one lower-case word.
 pub fn word_keys(word: &[char]) -> WordKeys {
+    // Plain ASCII words (no marks at all) are the common case in typed queries: both keys are
+    // the word itself after the i/y rule.
+    if word.iter().all(char::is_ascii) {
+        let mut letters = word.to_vec();
+        unify_final_y(&mut letters);
+        let folded: String = letters.iter().collect();
+        return WordKeys {
+            exact: folded.clone(),
+            folded,
+        };
+    }
     let (mut letters, tone) = toneless(word).unwrap_or_else(|| {
         let stripped = word
             .iter()
@@ -124,7 +151,7 @@ pub fn fold_key(text: &str) -> String {
 
 /// The lower-case words of a text (NFC, invisible characters dropped), as character vectors.
 pub fn words(text: &str) -> impl Iterator<Item = Vec<char>> {
-    let display = display_form(text);
+    let display = display_cow(text);
     let mut all = Vec::new();
     let mut word = Vec::new();
     for c in display.chars() {
@@ -185,7 +212,10 @@ mod tests {
 
     #[test]
     fn folded_key_removes_every_mark_and_folds_d_with_stroke() {
-        assert_eq!(fold_key("Đăng ký Quyền sử dụng đất"), "dang ki quyen su dung dat");
+        assert_eq!(
+            fold_key("Đăng ký Quyền sử dụng đất"),
+            "dang ki quyen su dung dat"
+        );
         assert_eq!(fold_key("ĐƯỜNG"), "duong");
     }
 
@@ -200,7 +230,9 @@ mod tests {
 
     #[test]
     fn words_split_on_punctuation_and_keep_digits() {
-        let split: Vec<String> = words("KT3, hộ-khẩu").map(|w| w.into_iter().collect()).collect();
+        let split: Vec<String> = words("KT3, hộ-khẩu")
+            .map(|w| w.into_iter().collect())
+            .collect();
         assert_eq!(split, ["kt3", "hộ", "khẩu"]);
     }
 }

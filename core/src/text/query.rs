@@ -41,14 +41,22 @@ impl AnalyzedQuery {
 /// Analyses a raw query as typed (any normalisation, any case, Telex / VNI, codes inside).
 pub fn analyze(raw: &str, synonyms: &Synonyms) -> AnalyzedQuery {
     let display = display_form(raw);
-    let procedure_codes: Vec<String> = find_procedure_codes(&display).into_iter().map(|f| f.code).collect();
+    let procedure_found = find_procedure_codes(&display);
     let dossier_found = find_dossier_codes(&display);
-    let mut rest = display.clone();
-    for found in find_procedure_codes(&display).into_iter().chain(dossier_found.iter().cloned()).rev() {
-        if rest.is_char_boundary(found.range.start) && rest.is_char_boundary(found.range.end) {
-            rest.replace_range(found.range, " ");
+    // Cut the codes out from the last to the first so earlier byte ranges stay valid.
+    let mut ranges: Vec<std::ops::Range<usize>> = procedure_found
+        .iter()
+        .chain(&dossier_found)
+        .map(|found| found.range.clone())
+        .collect();
+    ranges.sort_by_key(|range| std::cmp::Reverse(range.start));
+    let mut rest = display;
+    for range in ranges {
+        if rest.is_char_boundary(range.start) && rest.is_char_boundary(range.end) {
+            rest.replace_range(range, " ");
         }
     }
+    let procedure_codes: Vec<String> = procedure_found.into_iter().map(|f| f.code).collect();
     let typing = !raw.ends_with(char::is_whitespace);
     let lowered: String = rest.chars().map(super::letters::lower).collect();
     let decoded = decode_keystrokes(&lowered);
@@ -67,23 +75,38 @@ pub fn analyze(raw: &str, synonyms: &Synonyms) -> AnalyzedQuery {
 fn expand(keys: &[WordKeys], typing: bool, synonyms: &Synonyms) -> Vec<Vec<QueryTerm>> {
     let folded: Vec<&str> = keys.iter().map(|k| k.folded.as_str()).collect();
     let last = keys.len().saturating_sub(1);
-    let term = |i: usize| QueryTerm { keys: keys[i].clone(), prefix: typing && i == last };
+    let term = |i: usize| QueryTerm {
+        keys: keys[i].clone(),
+        prefix: typing && i == last,
+    };
+    // Aliases starting at each word, looked up once.
+    let phrases: Vec<_> = (0..keys.len())
+        .map(|i| synonyms.longest_phrase(&folded, i))
+        .collect();
     // Each segment is a list of options; a variant picks one option per segment.
     let mut segments: Vec<Vec<Vec<QueryTerm>>> = Vec::new();
     let mut filler_words = 0;
     let mut i = 0;
     while i < keys.len() {
-        if let Some((len, wordings)) = synonyms.longest_phrase(&folded, i) {
+        if let Some((len, wordings)) = phrases[i] {
             let mut options = vec![(i..i + len).map(term).collect::<Vec<_>>()];
             for wording in wordings {
-                options.push(wording.iter().map(|k| QueryTerm { keys: k.clone(), prefix: false }).collect());
+                options.push(
+                    wording
+                        .iter()
+                        .map(|k| QueryTerm {
+                            keys: k.clone(),
+                            prefix: false,
+                        })
+                        .collect(),
+                );
             }
             segments.push(options);
             i += len;
         } else if let Some(len) = {
             // A filler must not swallow the start of an alias (`làm giấy độc thân`).
             let next_alias = (i + 1..keys.len())
-                .find(|&j| synonyms.longest_phrase(&folded, j).is_some())
+                .find(|&j| phrases[j].is_some())
                 .unwrap_or(keys.len());
             synonyms.longest_filler(&folded[..next_alias], i)
         } {
@@ -122,16 +145,26 @@ mod tests {
     use super::*;
 
     fn synonyms() -> Synonyms {
-        Synonyms::parse("giấy độc thân\txác nhận tình trạng hôn nhân\nlàm giấy\t-\nlàm\t-\ncccd\tcăn cước\n").unwrap()
+        Synonyms::parse(
+            "giấy độc thân\txác nhận tình trạng hôn nhân\nlàm giấy\t-\nlàm\t-\ncccd\tcăn cước\n",
+        )
+        .unwrap()
     }
 
     fn folded(variant: &[QueryTerm]) -> String {
-        variant.iter().map(|t| t.keys.folded.as_str()).collect::<Vec<_>>().join(" ")
+        variant
+            .iter()
+            .map(|t| t.keys.folded.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     #[test]
     fn codes_are_pulled_out_of_the_words() {
-        let query = analyze("thủ tục 1.001193 hồ sơ 000.00.53.H48-220921-0099", &Synonyms::default());
+        let query = analyze(
+            "thủ tục 1.001193 hồ sơ 000.00.53.H48-220921-0099",
+            &Synonyms::default(),
+        );
         assert_eq!(query.procedure_codes, ["1.001193"]);
         assert_eq!(query.dossier_codes, ["000.00.53.H48-220921-0099"]);
         assert_eq!(folded(&query.variants[0]), "thu tuc ho so");

@@ -5,22 +5,58 @@
 
 use super::letters::Tone;
 
-/// Onsets, longest first so `ngh` wins over `ng` and `n`.
-const ONSETS: &[&str] = &[
-    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
-    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
-];
+/// Length of the onset at the start of `letters`, longest match first (`ngh` over `ng`).
+fn onset_len(letters: &[char]) -> usize {
+    match letters {
+        ['n', 'g', 'h', ..] => 3,
+        ['n', 'g' | 'h', ..]
+        | ['c' | 'k' | 'p' | 't', 'h', ..]
+        | ['g', 'h' | 'i', ..]
+        | ['q', 'u', ..]
+        | ['t', 'r', ..] => 2,
+        [
+            'b' | 'c' | 'd' | 'đ' | 'g' | 'h' | 'k' | 'l' | 'm' | 'n' | 'p' | 'r' | 's' | 't' | 'v'
+            | 'x',
+            ..,
+        ] => 1,
+        _ => 0,
+    }
+}
 
-/// Final consonants, longest first.
-const CODAS: &[&str] = &["ch", "ng", "nh", "c", "m", "n", "p", "t"];
+/// Length of the final consonant at the end of `letters`.
+fn coda_len(letters: &[char]) -> usize {
+    match letters {
+        [.., 'c' | 'n', 'h'] | [.., 'n', 'g'] => 2,
+        [.., 'c' | 'm' | 'n' | 'p' | 't'] => 1,
+        _ => 0,
+    }
+}
 
-/// Vowel nuclei (glides included), written with vowel-quality marks and no tone.
-const NUCLEI: &[&str] = &[
-    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây",
-    "eo", "êu", "ia", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "ua", "uâ", "uê", "ui", "uy", "ưa",
-    "ưi", "ưu", "iê", "yê", "uô", "ươ", "uơ", "oai", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "yêu",
-    "iêu", "uyê", "uya", "uyu", "ya",
-];
+/// True for a vowel nucleus (glides included), written with vowel-quality marks and no tone.
+fn is_nucleus(letters: &[char]) -> bool {
+    matches!(
+        letters,
+        ['a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y']
+            | ['a', 'i' | 'o' | 'u' | 'y']
+            | ['â', 'u' | 'y']
+            | ['e', 'o']
+            | ['ê', 'u']
+            | ['i', 'a' | 'u' | 'ê']
+            | ['o', 'a' | 'ă' | 'e' | 'i']
+            | ['ô' | 'ơ', 'i']
+            | ['u', 'a' | 'â' | 'ê' | 'i' | 'y' | 'ô' | 'ơ']
+            | ['ư', 'a' | 'i' | 'u' | 'ơ']
+            | ['y', 'ê' | 'a']
+            | ['o', 'a', 'i' | 'y']
+            | ['o', 'e', 'o']
+            | ['u', 'â', 'y']
+            | ['u', 'ô', 'i']
+            | ['ư', 'ơ', 'i' | 'u']
+            | ['y', 'ê', 'u']
+            | ['i', 'ê', 'u']
+            | ['u', 'y', 'ê' | 'a' | 'u']
+    )
+}
 
 /// A syllable split into letter ranges of its toneless, lower-case letters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,47 +69,32 @@ pub struct SyllableShape {
     pub coda_len: usize,
 }
 
-fn starts_with(letters: &[char], pattern: &str) -> bool {
-    let mut rest = letters.iter();
-    pattern.chars().all(|p| rest.next() == Some(&p))
-}
-
-fn equals(letters: &[char], pattern: &str) -> bool {
-    letters.len() == pattern.chars().count() && starts_with(letters, pattern)
-}
-
 /// Parses toneless lower-case letters as one syllable; `None` when they cannot be one.
 pub fn parse_shape(letters: &[char]) -> Option<SyllableShape> {
     if letters.is_empty() || letters.len() > 7 {
         return None;
     }
-    let mut onset_len = ONSETS
-        .iter()
-        .find(|onset| starts_with(letters, onset))
-        .map_or(0, |onset| onset.chars().count());
+    let mut onset = onset_len(letters);
     // `gì`, `gìn`: the i of `gi` is the vowel when nothing else is.
-    if onset_len == 2 && letters[0] == 'g' && letters[1] == 'i' {
+    if onset == 2 && letters[0] == 'g' && letters[1] == 'i' {
         let rest_has_vowel = letters[2..].iter().any(|&c| super::letters::is_vowel(c));
         if !rest_has_vowel {
-            onset_len = 1;
+            onset = 1;
         }
     }
-    let rest = &letters[onset_len..];
-    let coda_len = CODAS
-        .iter()
-        .find(|coda| rest.ends_with(&coda.chars().collect::<Vec<_>>()))
-        .map_or(0, |coda| coda.chars().count());
-    if coda_len >= rest.len() {
+    let rest = &letters[onset..];
+    let coda = coda_len(rest);
+    if coda >= rest.len() {
         return None;
     }
-    let nucleus = &rest[..rest.len() - coda_len];
-    if !NUCLEI.iter().any(|candidate| equals(nucleus, candidate)) {
+    let nucleus = &rest[..rest.len() - coda];
+    if !is_nucleus(nucleus) {
         return None;
     }
     Some(SyllableShape {
-        onset_len,
+        onset_len: onset,
         nucleus_len: nucleus.len(),
-        coda_len,
+        coda_len: coda,
     })
 }
 
@@ -94,7 +115,7 @@ pub fn tone_position(letters: &[char]) -> Option<usize> {
         .rposition(|c| matches!(c, 'ă' | 'â' | 'ê' | 'ô' | 'ơ' | 'ư'))
     {
         marked
-    } else if equals(nucleus, "oa") || equals(nucleus, "oe") || equals(nucleus, "uy") {
+    } else if matches!(nucleus, ['o', 'a' | 'e'] | ['u', 'y']) {
         1
     } else if shape.coda_len > 0 {
         nucleus.len() - 1
@@ -126,11 +147,8 @@ pub fn place_tone(letters: &[char], tone: Tone) -> Vec<char> {
     if tone == Tone::Level {
         return out;
     }
-    let position = tone_position(letters).or_else(|| {
-        letters
-            .iter()
-            .rposition(|&c| super::letters::is_vowel(c))
-    });
+    let position = tone_position(letters)
+        .or_else(|| letters.iter().rposition(|&c| super::letters::is_vowel(c)));
     if let Some(position) = position {
         out[position] = super::letters::with_tone(out[position], tone);
     }
@@ -147,11 +165,18 @@ mod tests {
 
     #[test]
     fn real_syllables_parse_and_keystroke_soup_does_not() {
-        for ok in ["khai", "sinh", "đăng", "nghiêng", "quyết", "giữ", "gì", "người", "khuya", "y"] {
-            let toneless: Vec<char> = ok.chars().map(|c| super::super::letters::split_tone(c).0).collect();
+        for ok in [
+            "khai", "sinh", "đăng", "nghiêng", "quyết", "giữ", "gì", "người", "khuya", "y",
+        ] {
+            let toneless: Vec<char> = ok
+                .chars()
+                .map(|c| super::super::letters::split_tone(c).0)
+                .collect();
             assert!(is_syllable(&toneless), "{ok} should be a syllable");
         }
-        for bad in ["ddawng", "kys", "cccd", "gplx", "hooj", "khaar", "d9a8ng", "bhyt"] {
+        for bad in [
+            "ddawng", "kys", "cccd", "gplx", "hooj", "khaar", "d9a8ng", "bhyt",
+        ] {
             assert!(!is_syllable(&chars(bad)), "{bad} should not be a syllable");
         }
     }
@@ -172,13 +197,23 @@ mod tests {
             let placed: String = place_tone(&chars(letters), tone).into_iter().collect();
             assert_eq!(placed, expected);
         }
-        let placed: String = place_tone(&chars("đăng"), Tone::Acute).into_iter().collect();
+        let placed: String = place_tone(&chars("đăng"), Tone::Acute)
+            .into_iter()
+            .collect();
         assert_eq!(placed, "đắng");
     }
 
     #[test]
     fn final_y_after_a_consonant_becomes_i_but_not_after_a_vowel() {
-        for (input, expected) in [("ky", "ki"), ("ly", "li"), ("my", "mi"), ("quy", "qui"), ("thuy", "thuy"), ("y", "y"), ("tuy", "tuy")] {
+        for (input, expected) in [
+            ("ky", "ki"),
+            ("ly", "li"),
+            ("my", "mi"),
+            ("quy", "qui"),
+            ("thuy", "thuy"),
+            ("y", "y"),
+            ("tuy", "tuy"),
+        ] {
             let mut letters = chars(input);
             unify_final_y(&mut letters);
             assert_eq!(letters.into_iter().collect::<String>(), expected, "{input}");

@@ -20,8 +20,11 @@ pub struct SynonymError {
 /// phrases to drop.
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
-    phrases: HashMap<Vec<String>, Vec<Vec<WordKeys>>>,
-    fillers: HashSet<Vec<String>>,
+    /// Keyed by the folded alias words joined with single spaces.
+    phrases: HashMap<String, Vec<Vec<WordKeys>>>,
+    fillers: HashSet<String>,
+    /// First words of every alias and filler: most query words are not, and skip the lookups.
+    first_words: HashSet<String>,
     longest_alias: usize,
 }
 
@@ -40,13 +43,21 @@ impl Synonyms {
                 continue;
             }
             let Some((alias, replacements)) = content.split_once('\t') else {
-                return Err(SynonymError { line, reason: "expected alias<TAB>replacements".into() });
+                return Err(SynonymError {
+                    line,
+                    reason: "expected alias<TAB>replacements".into(),
+                });
             };
             let alias: Vec<String> = phrase_keys(alias).into_iter().map(|k| k.folded).collect();
             if alias.is_empty() {
-                return Err(SynonymError { line, reason: "empty alias".into() });
+                return Err(SynonymError {
+                    line,
+                    reason: "empty alias".into(),
+                });
             }
             synonyms.longest_alias = synonyms.longest_alias.max(alias.len());
+            synonyms.first_words.insert(alias[0].clone());
+            let alias = alias.join(" ");
             if replacements.trim() == "-" {
                 synonyms.fillers.insert(alias);
                 continue;
@@ -55,7 +66,10 @@ impl Synonyms {
             for replacement in replacements.split('|').map(str::trim) {
                 let keys = phrase_keys(replacement);
                 if keys.is_empty() {
-                    return Err(SynonymError { line, reason: "empty replacement".into() });
+                    return Err(SynonymError {
+                        line,
+                        reason: "empty replacement".into(),
+                    });
                 }
                 parsed.push(keys);
             }
@@ -79,25 +93,38 @@ impl Synonyms {
         self.len() == 0
     }
 
-    fn lengths_at(&self, folded: &[&str], start: usize) -> impl Iterator<Item = Vec<String>> {
-        let available = folded.len().saturating_sub(start).min(self.longest_alias);
+    /// Candidate keys starting at `folded[start]`, longest first (none when no alias starts
+    /// with that word).
+    fn lengths_at(&self, folded: &[&str], start: usize) -> impl Iterator<Item = (usize, String)> {
+        let starts_alias = folded
+            .get(start)
+            .is_some_and(|word| self.first_words.contains(*word));
+        let available = if starts_alias {
+            folded.len().saturating_sub(start).min(self.longest_alias)
+        } else {
+            0
+        };
         (1..=available)
             .rev()
-            .map(move |len| folded[start..start + len].iter().map(|s| s.to_string()).collect())
+            .map(move |len| (len, folded[start..start + len].join(" ")))
     }
 
     /// The longest alias starting at `folded[start]`: its length in words and the official
     /// wordings it stands for.
-    pub fn longest_phrase(&self, folded: &[&str], start: usize) -> Option<(usize, &[Vec<WordKeys>])> {
+    pub fn longest_phrase(
+        &self,
+        folded: &[&str],
+        start: usize,
+    ) -> Option<(usize, &[Vec<WordKeys>])> {
         self.lengths_at(folded, start)
-            .find_map(|key| self.phrases.get(&key).map(|found| (key.len(), found.as_slice())))
+            .find_map(|(len, key)| self.phrases.get(&key).map(|found| (len, found.as_slice())))
     }
 
     /// The length of the longest filler phrase starting at `folded[start]`.
     pub fn longest_filler(&self, folded: &[&str], start: usize) -> Option<usize> {
         self.lengths_at(folded, start)
-            .find(|key| self.fillers.contains(key))
-            .map(|key| key.len())
+            .find(|(_, key)| self.fillers.contains(key))
+            .map(|(len, _)| len)
     }
 }
 

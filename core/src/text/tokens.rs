@@ -26,13 +26,21 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             word.push(super::letters::lower(c));
         } else if !word.is_empty() {
-            tokens.push(Token { start, end: position, keys: word_keys(&word) });
+            tokens.push(Token {
+                start,
+                end: position,
+                keys: word_keys(&word),
+            });
             word.clear();
         }
         position += 1;
     }
     if !word.is_empty() {
-        tokens.push(Token { start, end: position, keys: word_keys(&word) });
+        tokens.push(Token {
+            start,
+            end: position,
+            keys: word_keys(&word),
+        });
     }
     tokens
 }
@@ -45,7 +53,10 @@ mod tests {
     fn tokens_carry_offsets_into_the_original_text() {
         let tokens = tokenize("Thủ tục đăng ký (khai sinh)");
         let spans: Vec<(u32, u32)> = tokens.iter().map(|t| (t.start, t.end)).collect();
-        assert_eq!(spans, [(0, 3), (4, 7), (8, 12), (13, 15), (17, 21), (22, 26)]);
+        assert_eq!(
+            spans,
+            [(0, 3), (4, 7), (8, 12), (13, 15), (17, 21), (22, 26)]
+        );
         assert_eq!(tokens[2].keys.folded, "dang");
         assert_eq!(tokens[3].keys.folded, "ki");
     }
