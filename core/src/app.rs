@@ -1,0 +1,145 @@
+//! The `Core` facade: one open data directory, its stores, and the capabilities wired to them.
+//! Native shells (the FFI crate, the CLI) talk to this and nothing deeper.
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::{
+    Catalog, CatalogError, DetailSource, FieldCount, ImportReport, Procedure, SearchRequest,
+    SearchResults,
+};
+use crate::store::{OpenReport, Stores};
+use crate::text::Synonyms;
+
+/// The synonym dictionary shipped with the core (`data/text/synonyms.tsv`). It is a few
+/// kilobytes of data that search needs to behave the same on every platform, unlike the
+/// multi-megabyte seed catalogue, which the app ships as an asset.
+pub const DEFAULT_SYNONYMS: &str = include_str!("../../data/text/synonyms.tsv");
+
+/// Where the seed catalogue is, for the first open of an empty data directory and for
+/// rebuilding a cache that had to be thrown away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedFiles {
+    /// The national catalogue CSV.
+    pub catalog_csv: PathBuf,
+    /// A folder of full procedure records (`*.md`), if shipped.
+    pub details_dir: Option<PathBuf>,
+}
+
+/// What opening did besides opening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOutcome {
+    /// The store's own report (cache rebuilt, new directory).
+    pub store: OpenReport,
+    /// The seed import, when the catalogue was empty and a seed was given.
+    pub seeded: Option<(ImportReport, ImportReport)>,
+}
+
+/// The opened core.
+pub struct Core {
+    stores: Stores,
+    catalog: Catalog,
+    outcome: OpenOutcome,
+}
+
+impl Core {
+    /// Opens the data directory, and imports the seed if the catalogue is empty.
+    pub fn open(data_dir: &Path, seed: Option<&SeedFiles>) -> Result<Core, CatalogError> {
+        let synonyms =
+            Synonyms::parse(DEFAULT_SYNONYMS).map_err(|error| CatalogError::Corrupt {
+                reason: error.to_string(),
+            })?;
+        let stores = Stores::open(data_dir)?;
+        let catalog = Catalog::open(stores.cache(), synonyms)?;
+        let mut core = Core {
+            outcome: OpenOutcome {
+                store: stores.report().clone(),
+                seeded: None,
+            },
+            stores,
+            catalog,
+        };
+        if let (true, Some(seed)) = (core.catalog.is_empty(), seed) {
+            core.outcome.seeded = Some(core.import_seed(seed)?);
+        }
+        Ok(core)
+    }
+
+    fn import_seed(&self, seed: &SeedFiles) -> Result<(ImportReport, ImportReport), CatalogError> {
+        let bytes =
+            std::fs::read(&seed.catalog_csv).map_err(|error| CatalogError::ImportFailed {
+                reason: format!("cannot read {}: {error}", seed.catalog_csv.display()),
+            })?;
+        let catalog = self.import_catalog_csv(&bytes)?;
+        let details = match &seed.details_dir {
+            Some(dir) => self.import_details(&read_detail_dir(dir)?)?,
+            None => ImportReport::default(),
+        };
+        Ok((catalog, details))
+    }
+
+    /// What opening did.
+    pub fn open_outcome(&self) -> &OpenOutcome {
+        &self.outcome
+    }
+
+    /// Imports a catalogue CSV given as bytes. Alters persisted state.
+    pub fn import_catalog_csv(&self, bytes: &[u8]) -> Result<ImportReport, CatalogError> {
+        self.catalog.import_csv(self.stores.cache(), bytes)
+    }
+
+    /// Imports full procedure records. Alters persisted state.
+    pub fn import_details(&self, sources: &[DetailSource]) -> Result<ImportReport, CatalogError> {
+        self.catalog.import_details(self.stores.cache(), sources)
+    }
+
+    /// Searches the catalogue. Performs no I/O.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, CatalogError> {
+        self.catalog.search(request)
+    }
+
+    /// A procedure's full stored record. Reads the cache.
+    pub fn procedure(&self, code: &str) -> Result<Procedure, CatalogError> {
+        self.catalog.procedure(self.stores.cache(), code)
+    }
+
+    /// Fields with counts, in Vietnamese alphabetical order. Performs no I/O.
+    pub fn fields(&self, all_provinces: bool) -> Vec<FieldCount> {
+        self.catalog.fields(all_provinces)
+    }
+
+    /// Number of procedures in the catalogue.
+    pub fn catalog_len(&self) -> usize {
+        self.catalog.len()
+    }
+
+    /// Bytes the data directory's databases occupy.
+    pub fn size_on_disk(&self) -> Result<u64, CatalogError> {
+        Ok(self.stores.size_on_disk()?)
+    }
+}
+
+/// Reads every `*.md` file of a folder as detail records, in file-name order.
+pub fn read_detail_dir(dir: &Path) -> Result<Vec<DetailSource>, CatalogError> {
+    let unreadable = |error: std::io::Error| CatalogError::ImportFailed {
+        reason: format!("cannot read {}: {error}", dir.display()),
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read(&path).map_err(unreadable)?;
+            Ok(DetailSource {
+                name: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                text: String::from_utf8_lossy(&text).into_owned(),
+            })
+        })
+        .collect()
+}

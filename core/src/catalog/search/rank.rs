@@ -1,0 +1,525 @@
+//! Scoring and ordering. Per-query buffers are reused across searches on the same thread, so a
+//! search allocates little beyond its results.
+
+use std::cell::RefCell;
+
+use super::filter::Filter;
+use crate::catalog::index::{Doc, SearchIndex, level_bit};
+use crate::catalog::model::Level;
+use crate::text::{AnalyzedQuery, QueryTerm, collate};
+
+/// Query words beyond this are ignored (the match masks are 32 bits).
+const MAX_TERMS: usize = 32;
+/// At least this many documents per wording are scored in full, more for deep pages.
+const RESCORED_MIN: usize = 32;
+/// Share of the query's weight a document of three or more query words must cover.
+const MIN_COVERAGE: f32 = 0.4;
+/// Bonus of procedures carried out at commune or province level.
+const LOCAL_BONUS: f32 = 1.0;
+/// Score of a document whose code was typed in the query.
+const CODE_SCORE: f32 = 1000.0;
+
+/// A query term resolved against the vocabulary.
+#[derive(Debug, Clone)]
+pub struct PreparedTerm {
+    full: Option<u32>,
+    prefix: Option<std::ops::Range<u32>>,
+    exact: Option<u32>,
+    weight: f32,
+}
+
+impl PreparedTerm {
+    fn matches(&self, term: u32) -> bool {
+        self.full == Some(term)
+            || self
+                .prefix
+                .as_ref()
+                .is_some_and(|range| range.contains(&term))
+    }
+}
+
+fn prepare(index: &SearchIndex, terms: &[QueryTerm]) -> Vec<PreparedTerm> {
+    let documents = index.len().max(1) as f32;
+    terms
+        .iter()
+        .take(MAX_TERMS)
+        .map(|term| {
+            let full = index.term_id(&term.keys.folded);
+            let prefix = term
+                .prefix
+                .then(|| index.prefix_range(&term.keys.folded))
+                .filter(|r| !r.is_empty());
+            let frequency: usize = match (&prefix, full) {
+                (Some(range), _) => range.clone().map(|id| index.postings(id).len()).sum(),
+                (None, Some(id)) => index.postings(id).len(),
+                (None, None) => 0,
+            };
+            let frequency = (frequency as f32).min(documents);
+            PreparedTerm {
+                full,
+                prefix,
+                exact: index.exact_id(&term.keys.exact),
+                weight: (1.0 + documents / (1.0 + frequency)).ln(),
+            }
+        })
+        .collect()
+}
+
+/// One ranked document.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// Document id.
+    pub doc: u32,
+    /// Final score.
+    pub score: f32,
+    /// Which wording it matched best, for highlights.
+    pub variant: Option<usize>,
+    content_len: u32,
+}
+
+/// The best documents of a search, in order, and how many matched in all.
+#[derive(Debug, Default)]
+pub struct Ranking {
+    /// Matching documents in all pages.
+    pub total: usize,
+    /// The best `wanted` documents, best first.
+    pub top: Vec<Scored>,
+    /// The prepared wordings the `variant` fields point into.
+    pub wordings: Vec<Vec<PreparedTerm>>,
+}
+
+/// Buffers sized to the index, reused from one search to the next.
+#[derive(Default)]
+struct Scratch {
+    /// One bit set per distinct query term, `words` u64 each, back to back.
+    term_bits: Vec<u64>,
+    best: Vec<f32>,
+    best_variant: Vec<u16>,
+    seen: Vec<u32>,
+    candidates: Vec<Scored>,
+    /// Every document matching some wording, for the total.
+    matching: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+const NO_VARIANT: u16 = u16::MAX;
+
+/// Best first; ties to the shorter name, then to the lower code (document ids follow codes).
+fn order(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.content_len.cmp(&b.content_len))
+        .then(a.doc.cmp(&b.doc))
+}
+
+/// Sorts the best `wanted` of `all` to the front and drops the rest.
+fn keep_best(all: &mut Vec<Scored>, wanted: usize) {
+    if all.len() > wanted && wanted > 0 {
+        all.select_nth_unstable_by(wanted - 1, order);
+        all.truncate(wanted);
+    }
+    all.sort_unstable_by(order);
+}
+
+/// Which vocabulary a term covers; terms that cover the same share one bit set.
+fn same_coverage(a: &PreparedTerm, b: &PreparedTerm) -> bool {
+    a.full == b.full && a.prefix == b.prefix
+}
+
+/// Ranks the documents matching an analysed query.
+pub fn rank(
+    index: &SearchIndex,
+    analyzed: &AnalyzedQuery,
+    filter: &Filter,
+    wanted: usize,
+) -> Ranking {
+    let wordings: Vec<Vec<PreparedTerm>> = analyzed
+        .variants
+        .iter()
+        .map(|terms| prepare(index, terms))
+        .collect();
+    // Every wording's terms point into one list of distinct terms, so a word shared by several
+    // wordings is looked up once.
+    let mut distinct: Vec<&PreparedTerm> = Vec::new();
+    let slots: Vec<Vec<usize>> = wordings
+        .iter()
+        .map(|terms| {
+            terms
+                .iter()
+                .map(
+                    |term| match distinct.iter().position(|d| same_coverage(d, term)) {
+                        Some(slot) => slot,
+                        None => {
+                            distinct.push(term);
+                            distinct.len() - 1
+                        }
+                    },
+                )
+                .collect()
+        })
+        .collect();
+    let allowed = filter.allowed_bits(index);
+    let words = allowed.len();
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        let scratch = &mut *scratch;
+        if scratch.best.len() != index.len() {
+            *scratch = Scratch {
+                best: vec![f32::NEG_INFINITY; index.len()],
+                best_variant: vec![NO_VARIANT; index.len()],
+                ..Scratch::default()
+            };
+        }
+        scratch.term_bits.clear();
+        scratch.term_bits.resize(distinct.len() * words, 0);
+        scratch.matching.clear();
+        scratch.matching.resize(words, 0);
+        for (slot, term) in distinct.iter().enumerate() {
+            let bits = &mut scratch.term_bits[slot * words..(slot + 1) * words];
+            for id in term_ids(term) {
+                match index.dense_bits(id) {
+                    Some(dense) => bits
+                        .iter_mut()
+                        .zip(dense)
+                        .for_each(|(bit, dense)| *bit |= dense),
+                    None => {
+                        for &doc in index.postings(id) {
+                            bits[doc as usize / 64] |= 1 << (doc % 64);
+                        }
+                    }
+                }
+            }
+        }
+        let keep = |scratch: &mut Scratch, doc: u32, score: f32, variant: u16| {
+            let slot = doc as usize;
+            if scratch.best[slot] == f32::NEG_INFINITY {
+                scratch.seen.push(doc);
+            }
+            if score > scratch.best[slot] {
+                scratch.best[slot] = score;
+                scratch.best_variant[slot] = variant;
+            }
+        };
+        for code in &analyzed.procedure_codes {
+            if let Some(doc) = index
+                .doc_id(code)
+                .filter(|d| allowed[*d as usize / 64] & (1 << (d % 64)) != 0)
+            {
+                keep(scratch, doc, CODE_SCORE, NO_VARIANT);
+                scratch.matching[doc as usize / 64] |= 1 << (doc % 64);
+            }
+        }
+        let rescored = RESCORED_MIN.max(wanted.saturating_mul(4));
+        for (variant, (terms, term_slots)) in wordings.iter().zip(&slots).enumerate() {
+            if terms.is_empty() {
+                continue;
+            }
+            let mut candidates = std::mem::take(&mut scratch.candidates);
+            let stage = FirstStage {
+                index,
+                terms,
+                slots: term_slots,
+                term_bits: &scratch.term_bits,
+                allowed: &allowed,
+            };
+            stage.run(rescored.max(wanted), &mut candidates, &mut scratch.matching);
+            if candidates.len() > rescored {
+                candidates.select_nth_unstable_by(rescored - 1, |a, b| b.score.total_cmp(&a.score));
+            }
+            for (position, scored) in candidates.iter().enumerate() {
+                let score = if position < rescored {
+                    full_score(&index.docs[scored.doc as usize], terms).unwrap_or(scored.score)
+                } else {
+                    scored.score
+                };
+                keep(scratch, scored.doc, score, variant as u16);
+            }
+            candidates.clear();
+            scratch.candidates = candidates;
+        }
+        let total = scratch
+            .matching
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum();
+        let mut top: Vec<Scored> = Vec::with_capacity(scratch.seen.len());
+        for &doc in &scratch.seen {
+            let slot = doc as usize;
+            let variant = scratch.best_variant[slot];
+            top.push(Scored {
+                doc,
+                score: scratch.best[slot],
+                variant: (variant != NO_VARIANT).then_some(variant as usize),
+                content_len: index.content_len(doc),
+            });
+            scratch.best[slot] = f32::NEG_INFINITY;
+        }
+        scratch.seen.clear();
+        keep_best(&mut top, wanted);
+        Ranking {
+            total,
+            top,
+            wordings: wordings.clone(),
+        }
+    })
+}
+
+/// The first stage of one wording: which documents cover enough of it, and the best of them.
+///
+/// Candidates come only from the rarest terms: a document with none of them cannot reach the
+/// coverage a candidate needs. The common terms (`đăng`, `ký`, `cấp`, `giấy`) are then read
+/// from their bit sets, 64 documents per machine word. A first pass counts documents per
+/// coverage band; the second keeps only the best bands that hold enough candidates, so a query
+/// full of common words does not carry thousands of documents into ranking.
+struct FirstStage<'a> {
+    index: &'a SearchIndex,
+    terms: &'a [PreparedTerm],
+    slots: &'a [usize],
+    term_bits: &'a [u64],
+    allowed: &'a [u64],
+}
+
+/// Coverage bands of the first pass.
+const BANDS: usize = 20;
+
+impl FirstStage<'_> {
+    /// Marks every matching document in `matching` and pushes at least `needed` of the best
+    /// (all of them when fewer match) into `candidates` with their cheap score.
+    fn run(&self, needed: usize, candidates: &mut Vec<Scored>, matching: &mut [u64]) {
+        let terms = self.terms;
+        let total_weight: f32 = terms
+            .iter()
+            .map(|t| t.weight)
+            .sum::<f32>()
+            .max(f32::EPSILON);
+        // Coverage of every combination of matched terms, when there are few enough terms.
+        let table: Vec<f32> = if terms.len() <= 12 {
+            (0u32..1 << terms.len())
+                .map(|mask| covered_weight(terms, mask) / total_weight)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let coverage = |mask: u32| {
+            table
+                .get(mask as usize)
+                .copied()
+                .unwrap_or_else(|| covered_weight(terms, mask) / total_weight)
+        };
+        let all_bits = if terms.len() >= 32 {
+            u32::MAX
+        } else {
+            (1u32 << terms.len()) - 1
+        };
+        let qualifies = |mask: u32, coverage: f32| {
+            if terms.len() <= 2 {
+                mask == all_bits
+            } else {
+                mask.count_ones() >= 2 && coverage >= MIN_COVERAGE
+            }
+        };
+        let band = |coverage: f32| ((coverage * BANDS as f32) as usize).min(BANDS);
+        let mut per_band = [0usize; BANDS + 1];
+        self.for_each_match(|doc, mask| {
+            let covered = coverage(mask);
+            if qualifies(mask, covered) {
+                per_band[band(covered)] += 1;
+                matching[doc as usize / 64] |= 1 << (doc % 64);
+            }
+        });
+        let mut lowest_band = BANDS;
+        let mut kept = per_band[BANDS];
+        while lowest_band > 0 && kept < needed {
+            lowest_band -= 1;
+            kept += per_band[lowest_band];
+        }
+        self.for_each_match(|doc, mask| {
+            let covered = coverage(mask);
+            if band(covered) >= lowest_band && qualifies(mask, covered) {
+                let length = self.index.content_len(doc);
+                candidates.push(Scored {
+                    doc,
+                    score: 10.0 * covered - 0.01 * length as f32,
+                    variant: None,
+                    content_len: length,
+                });
+            }
+        });
+    }
+
+    /// Calls `visit(doc, mask)` for every allowed document holding an essential term, with the
+    /// bit mask of the wording's terms it holds.
+    fn for_each_match(&self, mut visit: impl FnMut(u32, u32)) {
+        let terms = self.terms;
+        let words = self.allowed.len();
+        let total_weight: f32 = terms
+            .iter()
+            .map(|t| t.weight)
+            .sum::<f32>()
+            .max(f32::EPSILON);
+        let mut by_weight: Vec<usize> = (0..terms.len()).collect();
+        by_weight.sort_by(|a, b| terms[*b].weight.total_cmp(&terms[*a].weight));
+        let essential = if terms.len() <= 2 {
+            1
+        } else {
+            let mut rest = total_weight;
+            let mut count = 0;
+            while count < by_weight.len() && rest >= MIN_COVERAGE * total_weight {
+                rest -= terms[by_weight[count]].weight;
+                count += 1;
+            }
+            count.max(1)
+        };
+        let mut block = [0u64; MAX_TERMS];
+        for word in 0..words {
+            let mut found = 0u64;
+            for &term in &by_weight[..essential] {
+                found |= self.term_bits[self.slots[term] * words + word];
+            }
+            found &= self.allowed[word];
+            if found == 0 {
+                continue;
+            }
+            for (term, slot) in self.slots.iter().enumerate().take(MAX_TERMS) {
+                block[term] = self.term_bits[slot * words + word];
+            }
+            while found != 0 {
+                let bit = found.trailing_zeros();
+                found &= found - 1;
+                let mut mask = 0u32;
+                for (term, bits) in block[..terms.len().min(MAX_TERMS)].iter().enumerate() {
+                    mask |= (((bits >> bit) & 1) as u32) << term;
+                }
+                visit((word * 64) as u32 + bit, mask);
+            }
+        }
+    }
+}
+
+/// Vocabulary ids a term matches: its own word and, while typing, every word it begins.
+fn term_ids(term: &PreparedTerm) -> impl Iterator<Item = u32> + '_ {
+    let full = term
+        .full
+        .filter(|id| !term.prefix.as_ref().is_some_and(|r| r.contains(id)));
+    full.into_iter().chain(term.prefix.clone().unwrap_or(0..0))
+}
+
+fn covered_weight(terms: &[PreparedTerm], mut mask: u32) -> f32 {
+    let mut sum = 0.0;
+    while mask != 0 {
+        let bit = mask.trailing_zeros() as usize;
+        sum += terms.get(bit).map_or(0.0, |t| t.weight);
+        mask &= mask - 1;
+    }
+    sum
+}
+
+/// Where each query term matched in a document's name (`None` if it did not), preferring the
+/// word right after the previous term's match.
+pub fn positions(doc: &Doc, terms: &[PreparedTerm]) -> [Option<u16>; MAX_TERMS] {
+    let mut found = [None; MAX_TERMS];
+    let mut previous: Option<usize> = None;
+    for (slot, term) in found.iter_mut().zip(terms) {
+        let following = previous
+            .map(|p| p + 1)
+            .filter(|&next| doc.tokens.get(next).is_some_and(|t| term.matches(t.term)));
+        let position = following.or_else(|| doc.tokens.iter().position(|t| term.matches(t.term)));
+        *slot = position.and_then(|p| u16::try_from(p).ok());
+        previous = position;
+    }
+    found
+}
+
+/// The second-stage score; `None` when the words do not match after all.
+fn full_score(doc: &Doc, terms: &[PreparedTerm]) -> Option<f32> {
+    let found = positions(doc, terms);
+    let mut matched_weight = 0.0;
+    let mut matched = 0usize;
+    let mut same_marks = 0usize;
+    let mut content_hits: u64 = 0;
+    let mut content_extra = 0usize;
+    let content_start = doc.content_start as usize;
+    for (term, position) in terms.iter().zip(&found) {
+        let Some(p) = position.map(usize::from) else {
+            continue;
+        };
+        matched += 1;
+        matched_weight += term.weight;
+        if term.exact.is_some() && term.exact == Some(doc.tokens[p].exact) {
+            same_marks += 1;
+        }
+        if p >= content_start {
+            let offset = p - content_start;
+            if offset < 64 {
+                content_hits |= 1 << offset;
+            } else {
+                content_extra += 1;
+            }
+        }
+    }
+    if matched == 0 {
+        return None;
+    }
+    let total_weight: f32 = terms
+        .iter()
+        .map(|t| t.weight)
+        .sum::<f32>()
+        .max(f32::EPSILON);
+    let coverage = matched_weight / total_weight;
+    let same_marks = same_marks as f32 / matched as f32;
+    let side_by_side = found[..terms.len().min(MAX_TERMS)]
+        .windows(2)
+        .filter(|pair| matches!(pair, [Some(a), Some(b)] if *b == a + 1))
+        .count() as f32
+        / (terms.len().saturating_sub(1).max(1)) as f32;
+    let length = doc.content_len() as f32;
+    let name_covered = (content_hits.count_ones() as usize + content_extra) as f32 / length;
+    let starts_name = if content_hits & 1 == 1 { 1.0 } else { 0.0 };
+    // The app serves residents of one province: what their commune or province office does
+    // comes before what a ministry or an embassy does, other things equal.
+    let local = if doc.levels & (level_bit(Level::Commune) | level_bit(Level::Province)) != 0 {
+        LOCAL_BONUS
+    } else {
+        0.0
+    };
+    Some(
+        10.0 * coverage
+            + 2.0 * same_marks
+            + 3.0 * side_by_side
+            + 3.0 * name_covered
+            + starts_name
+            + local
+            - 0.01 * length,
+    )
+}
+
+/// Every allowed document in Vietnamese alphabetical order of its name.
+pub fn browse(index: &SearchIndex, filter: &Filter, wanted: usize) -> Ranking {
+    let mut allowed: Vec<(collate::SortKey, u32)> = index
+        .docs
+        .iter()
+        .enumerate()
+        .filter(|(_, doc)| filter.allows(doc))
+        .map(|(id, doc)| (collate::sort_key(&doc.name), id as u32))
+        .collect();
+    allowed.sort();
+    let total = allowed.len();
+    let top = allowed
+        .into_iter()
+        .take(wanted)
+        .map(|(_, doc)| Scored {
+            doc,
+            score: 0.0,
+            variant: None,
+            content_len: index.content_len(doc),
+        })
+        .collect();
+    Ranking {
+        total,
+        top,
+        wordings: Vec::new(),
+    }
+}
