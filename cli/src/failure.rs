@@ -1,0 +1,67 @@
+//! How failures leave the program: an exit code per category and, with `--json`, one JSON
+//! object on stderr. Never a stack trace.
+
+use longan_core::catalog::CatalogError;
+use longan_core::store::StoreError;
+use serde_json::json;
+
+/// A failure on its way out.
+#[derive(Debug)]
+pub struct Failure {
+    /// Machine-readable category.
+    pub category: &'static str,
+    /// Readable message.
+    pub message: String,
+    /// Process exit code.
+    pub exit_code: u8,
+}
+
+/// Exit code: nothing found.
+pub const EXIT_NOT_FOUND: u8 = 1;
+/// Exit code: bad command line or input.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: storage failed.
+pub const EXIT_STORAGE: u8 = 6;
+/// Exit code: a bug.
+pub const EXIT_INTERNAL: u8 = 70;
+
+impl Failure {
+    /// A failure of the given category.
+    pub fn new(category: &'static str, exit_code: u8, message: impl Into<String>) -> Failure {
+        Failure {
+            category,
+            message: message.into(),
+            exit_code,
+        }
+    }
+
+    /// Prints the failure the way the output mode asks.
+    pub fn report(&self, json: bool) {
+        if json {
+            eprintln!(
+                "{}",
+                json!({"error": {"category": self.category, "message": self.message}})
+            );
+        } else {
+            eprintln!("longan: {}", self.message);
+        }
+    }
+}
+
+impl From<CatalogError> for Failure {
+    fn from(error: CatalogError) -> Failure {
+        let message = error.to_string();
+        match error {
+            CatalogError::NotFound { .. } => Failure::new("not_found", EXIT_NOT_FOUND, message),
+            CatalogError::InvalidInput { .. } | CatalogError::ImportFailed { .. } => {
+                Failure::new("invalid_input", EXIT_USAGE, message)
+            }
+            CatalogError::Store(StoreError::Busy) => {
+                Failure::new("store_busy", EXIT_STORAGE, message)
+            }
+            CatalogError::Store(_) | CatalogError::Corrupt { .. } => {
+                Failure::new("storage", EXIT_STORAGE, message)
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! `longan`: a terminal shell over the Long An Số core. It parses arguments, calls the core
+//! and prints; every decision is the core's.
+
+mod args;
+mod failure;
+mod paths;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use longan_core::catalog::{Level, SearchRequest};
+use longan_core::{Core, app::read_detail_dir};
+
+use args::{CatalogCommand, Cli, Command};
+use failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
+
+fn main() -> ExitCode {
+    let wants_json = std::env::args().any(|arg| arg == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if wants_json && error.use_stderr() => {
+            Failure::new("usage", EXIT_USAGE, error.kind().to_string()).report(true);
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(error) => error.exit(),
+    };
+    let json = match &cli.command {
+        Command::Search(a) => a.json,
+        Command::Show(a) => a.json,
+        Command::Fields(a) => a.json,
+        Command::Catalog(CatalogCommand::Import(a)) => a.json,
+    };
+    // A bug must still end as a readable error, not a backtrace.
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(|| run(cli)).unwrap_or_else(|_| {
+        Err(Failure::new(
+            "internal",
+            EXIT_INTERNAL,
+            "internal error (this is a bug in longan)",
+        ))
+    });
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            failure.report(json);
+            ExitCode::from(failure.exit_code)
+        }
+    }
+}
+
+fn print(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        // A closed pipe (`longan search … | head`) is not an error worth reporting.
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(
+            "io",
+            EXIT_INTERNAL,
+            format!("cannot write output: {error}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, Failure> {
+    let data_dir = paths::data_dir(cli.data_dir)?;
+    let seed = paths::seed(cli.seed_dir);
+    // An explicit import is the seed; do not import the bundled one first.
+    let seed = match &cli.command {
+        Command::Catalog(_) => None,
+        _ => seed,
+    };
+    let core = Core::open(&data_dir, seed.as_ref())?;
+    if core.catalog_len() == 0 && !matches!(cli.command, Command::Catalog(_)) {
+        return Err(Failure::new(
+            "not_found",
+            EXIT_NOT_FOUND,
+            "the catalogue is empty and no seed data was found; run `longan catalog import FILE.csv` or pass --seed-dir",
+        ));
+    }
+    match cli.command {
+        Command::Search(args) => {
+            let level = match &args.level {
+                None => None,
+                Some(value) => Some(Level::parse(value).ok_or_else(|| {
+                    Failure::new(
+                        "invalid_input",
+                        EXIT_USAGE,
+                        format!("unknown level “{value}” (use xa, tinh or bo)"),
+                    )
+                })?),
+            };
+            let request = SearchRequest {
+                query: args.query.join(" "),
+                offset: args.offset,
+                limit: args.limit,
+                field: args.field,
+                agency: args.agency,
+                level,
+                all_provinces: args.all_provinces,
+            };
+            let results = core.search(&request)?;
+            print(&render::search(&results, args.json))?;
+            Ok(if results.total == 0 {
+                EXIT_NOT_FOUND
+            } else {
+                0
+            })
+        }
+        Command::Show(args) => {
+            let procedure = core.procedure(&args.code)?;
+            print(&render::procedure(&procedure, args.json))?;
+            Ok(0)
+        }
+        Command::Fields(args) => {
+            print(&render::fields(&core.fields(args.all_provinces), args.json))?;
+            Ok(0)
+        }
+        Command::Catalog(CatalogCommand::Import(args)) => {
+            let bytes = std::fs::read(&args.file).map_err(|error| {
+                Failure::new(
+                    "invalid_input",
+                    EXIT_USAGE,
+                    format!("cannot read {}: {error}", args.file.display()),
+                )
+            })?;
+            let catalog = core.import_catalog_csv(&bytes)?;
+            let details = match &args.details {
+                Some(dir) => Some(core.import_details(&read_detail_dir(dir)?)?),
+                None => None,
+            };
+            print(&render::import(&catalog, details.as_ref(), args.json))?;
+            Ok(0)
+        }
+    }
+}
