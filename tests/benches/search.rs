@@ -256,6 +256,27 @@ fn millis(d: Duration) -> f64 {
 
 fn main() {
     // `cargo bench -- ours` profiles our engine alone (`cargo bench` itself passes `--bench`).
+    // `cargo bench -- calls` runs our queries a few rounds with nothing else timed, for
+    // `valgrind --tool=callgrind --toggle-collect='*catalog::search::search*'`, whose
+    // instruction counts do not move with the load of a shared machine.
+    if std::env::args().any(|arg| arg == "calls") {
+        let bytes = std::fs::read(longan_tests::seed().catalog_csv).expect("catalogue");
+        let index = SearchIndex::build(&parse_catalog_csv(&bytes).expect("parse").procedures);
+        let synonyms = Synonyms::parse(DEFAULT_SYNONYMS).expect("synonyms");
+        let queries = devset::load();
+        for _ in 0..3 {
+            for query in &queries {
+                let request = SearchRequest {
+                    query: query.query.clone(),
+                    limit: 10,
+                    ..SearchRequest::default()
+                };
+                std::hint::black_box(search(&index, &synonyms, &request).ok());
+            }
+        }
+        println!("{} searches", queries.len() * 3);
+        return;
+    }
     if std::env::args().any(|arg| arg == "ours") {
         let bytes = std::fs::read(longan_tests::seed().catalog_csv).expect("catalogue");
         let row = ours(

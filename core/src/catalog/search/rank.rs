@@ -10,8 +10,9 @@ use crate::text::{AnalyzedQuery, QueryTerm, collate};
 
 /// Query words beyond this are ignored (the match masks are 32 bits).
 const MAX_TERMS: usize = 32;
-/// At least this many documents per wording are scored in full, more for deep pages.
-const RESCORED_MIN: usize = 32;
+/// Documents per wording scored in full. The same number whatever the page, so that pages are
+/// consecutive slices of one ranking; the rest keep their first-stage score.
+const RESCORED: usize = 24;
 /// Share of the query's weight a document of three or more query words must cover.
 const MIN_COVERAGE: f32 = 0.4;
 /// Bonus of procedures carried out at commune or province level.
@@ -75,6 +76,8 @@ pub struct Scored {
     /// Which wording it matched best, for highlights.
     pub variant: Option<usize>,
     content_len: u32,
+    /// First-stage coverage band (higher is better).
+    band: u8,
 }
 
 /// The best documents of a search, in order, and how many matched in all.
@@ -99,6 +102,8 @@ struct Scratch {
     candidates: Vec<Scored>,
     /// Every document matching some wording, for the total.
     matching: Vec<u64>,
+    /// Documents per coverage band of the wording being ranked.
+    bands: Vec<Vec<u32>>,
 }
 
 thread_local! {
@@ -177,6 +182,7 @@ pub fn rank(
         scratch.term_bits.resize(distinct.len() * words, 0);
         scratch.matching.clear();
         scratch.matching.resize(words, 0);
+        scratch.bands.resize_with(BANDS + 1, Vec::new);
         for (slot, term) in distinct.iter().enumerate() {
             let bits = &mut scratch.term_bits[slot * words..(slot + 1) * words];
             for id in term_ids(term) {
@@ -212,7 +218,6 @@ pub fn rank(
                 scratch.matching[doc as usize / 64] |= 1 << (doc % 64);
             }
         }
-        let rescored = RESCORED_MIN.max(wanted.saturating_mul(4));
         for (variant, (terms, term_slots)) in wordings.iter().zip(&slots).enumerate() {
             if terms.is_empty() {
                 continue;
@@ -225,12 +230,24 @@ pub fn rank(
                 term_bits: &scratch.term_bits,
                 allowed: &allowed,
             };
-            stage.run(rescored.max(wanted), &mut candidates, &mut scratch.matching);
-            if candidates.len() > rescored {
-                candidates.select_nth_unstable_by(rescored - 1, |a, b| b.score.total_cmp(&a.score));
+            stage.run(
+                RESCORED.max(wanted),
+                &mut candidates,
+                &mut scratch.matching,
+                &mut scratch.bands,
+            );
+            if candidates.len() > RESCORED {
+                // Whole bands come first, so the rescored set does not depend on how many
+                // lower bands a deeper page pulled in.
+                candidates.select_nth_unstable_by(RESCORED - 1, |a, b| {
+                    b.band
+                        .cmp(&a.band)
+                        .then(b.score.total_cmp(&a.score))
+                        .then(a.doc.cmp(&b.doc))
+                });
             }
             for (position, scored) in candidates.iter().enumerate() {
-                let score = if position < rescored {
+                let score = if position < RESCORED {
                     full_score(&index.docs[scored.doc as usize], terms).unwrap_or(scored.score)
                 } else {
                     scored.score
@@ -254,6 +271,7 @@ pub fn rank(
                 score: scratch.best[slot],
                 variant: (variant != NO_VARIANT).then_some(variant as usize),
                 content_len: index.content_len(doc),
+                band: 0,
             });
             scratch.best[slot] = f32::NEG_INFINITY;
         }
@@ -269,11 +287,11 @@ pub fn rank(
 
 /// The first stage of one wording: which documents cover enough of it, and the best of them.
 ///
-/// Candidates come only from the rarest terms: a document with none of them cannot reach the
-/// coverage a candidate needs. The common terms (`đăng`, `ký`, `cấp`, `giấy`) are then read
-/// from their bit sets, 64 documents per machine word. A first pass counts documents per
-/// coverage band; the second keeps only the best bands that hold enough candidates, so a query
-/// full of common words does not carry thousands of documents into ranking.
+/// A wording's results are the documents covering at least [`MIN_COVERAGE`] of its weight and
+/// no more than [`RELEVANCE_SPREAD`] less than the best-covered document: a query full of
+/// common words should not drag in every procedure that shares one of them. Candidates come
+/// only from the rarest terms (a document with none of them cannot reach the cut-off); the other
+/// terms are read from their bit sets, 64 documents per machine word.
 struct FirstStage<'a> {
     index: &'a SearchIndex,
     terms: &'a [PreparedTerm],
@@ -282,13 +300,61 @@ struct FirstStage<'a> {
     allowed: &'a [u64],
 }
 
-/// Coverage bands of the first pass.
+/// Coverage bands used to pick the best candidates without sorting every match.
 const BANDS: usize = 20;
+/// Term combinations tried, best first, to find the best coverage.
+const BEST_COMBINATIONS_TRIED: usize = 6;
+/// How far below the best coverage a document may fall and still be a result.
+const RELEVANCE_SPREAD: f32 = 0.35;
 
 impl FirstStage<'_> {
-    /// Marks every matching document in `matching` and pushes at least `needed` of the best
-    /// (all of them when fewer match) into `candidates` with their cheap score.
-    fn run(&self, needed: usize, candidates: &mut Vec<Scored>, matching: &mut [u64]) {
+    fn bits(&self, term: usize, word: usize) -> u64 {
+        self.term_bits[self.slots[term] * self.allowed.len() + word]
+    }
+
+    /// The best coverage an allowed document reaches, found by trying the best term
+    /// combinations; `None` when none of those occurs.
+    fn best_coverage(&self, table: &[f32]) -> Option<f32> {
+        let terms = self.terms.len();
+        let all = (1u32 << terms) - 1;
+        // The best combinations lack at most two terms; the best few of those are enough.
+        let mut masks: Vec<u32> = vec![all];
+        if terms > 2 {
+            for first in 0..terms {
+                masks.push(all & !(1 << first));
+                for second in first + 1..terms {
+                    masks.push(all & !(1 << first) & !(1 << second));
+                }
+            }
+        }
+        masks.retain(|m| (terms <= 2 || m.count_ones() >= 2) && table[*m as usize] >= MIN_COVERAGE);
+        masks.sort_unstable_by(|a, b| table[*b as usize].total_cmp(&table[*a as usize]));
+        masks.truncate(BEST_COMBINATIONS_TRIED);
+        masks
+            .into_iter()
+            .find(|&mask| {
+                (0..self.allowed.len()).any(|word| {
+                    let mut all = self.allowed[word];
+                    let mut rest = mask;
+                    while rest != 0 && all != 0 {
+                        all &= self.bits(rest.trailing_zeros() as usize, word);
+                        rest &= rest - 1;
+                    }
+                    all != 0
+                })
+            })
+            .map(|mask| table[mask as usize])
+    }
+
+    /// Marks every result in `matching` and pushes at least `needed` of the best (all of them
+    /// when fewer match) into `candidates` with their cheap score.
+    fn run(
+        &self,
+        needed: usize,
+        candidates: &mut Vec<Scored>,
+        matching: &mut [u64],
+        bands: &mut [Vec<u32>],
+    ) {
         let terms = self.terms;
         let total_weight: f32 = terms
             .iter()
@@ -296,70 +362,26 @@ impl FirstStage<'_> {
             .sum::<f32>()
             .max(f32::EPSILON);
         // Coverage of every combination of matched terms, when there are few enough terms.
-        let table: Vec<f32> = if terms.len() <= 12 {
+        let table: Vec<f32> = if terms.len() <= 8 {
             (0u32..1 << terms.len())
                 .map(|mask| covered_weight(terms, mask) / total_weight)
                 .collect()
         } else {
             Vec::new()
         };
-        let coverage = |mask: u32| {
-            table
-                .get(mask as usize)
-                .copied()
-                .unwrap_or_else(|| covered_weight(terms, mask) / total_weight)
+        let cutoff = if table.is_empty() {
+            MIN_COVERAGE
+        } else {
+            self.best_coverage(&table).map_or(MIN_COVERAGE, |best| {
+                (best - RELEVANCE_SPREAD).max(MIN_COVERAGE)
+            })
         };
         let all_bits = if terms.len() >= 32 {
             u32::MAX
         } else {
             (1u32 << terms.len()) - 1
         };
-        let qualifies = |mask: u32, coverage: f32| {
-            if terms.len() <= 2 {
-                mask == all_bits
-            } else {
-                mask.count_ones() >= 2 && coverage >= MIN_COVERAGE
-            }
-        };
-        let band = |coverage: f32| ((coverage * BANDS as f32) as usize).min(BANDS);
-        let mut per_band = [0usize; BANDS + 1];
-        self.for_each_match(|doc, mask| {
-            let covered = coverage(mask);
-            if qualifies(mask, covered) {
-                per_band[band(covered)] += 1;
-                matching[doc as usize / 64] |= 1 << (doc % 64);
-            }
-        });
-        let mut lowest_band = BANDS;
-        let mut kept = per_band[BANDS];
-        while lowest_band > 0 && kept < needed {
-            lowest_band -= 1;
-            kept += per_band[lowest_band];
-        }
-        self.for_each_match(|doc, mask| {
-            let covered = coverage(mask);
-            if band(covered) >= lowest_band && qualifies(mask, covered) {
-                let length = self.index.content_len(doc);
-                candidates.push(Scored {
-                    doc,
-                    score: 10.0 * covered - 0.01 * length as f32,
-                    variant: None,
-                    content_len: length,
-                });
-            }
-        });
-    }
-
-    /// Calls `visit(doc, mask)` for every allowed document holding an essential term, with the
-    /// bit mask of the wording's terms it holds.
-    fn for_each_match(&self, mut visit: impl FnMut(u32, u32)) {
-        let terms = self.terms;
-        let words = self.allowed.len();
-        let total_weight: f32 = terms
-            .iter()
-            .map(|t| t.weight)
-            .sum::<f32>()
-            .max(f32::EPSILON);
+        // The rarest terms a result must hold at least one of.
         let mut by_weight: Vec<usize> = (0..terms.len()).collect();
         by_weight.sort_by(|a, b| terms[*b].weight.total_cmp(&terms[*a].weight));
         let essential = if terms.len() <= 2 {
@@ -367,33 +389,74 @@ impl FirstStage<'_> {
         } else {
             let mut rest = total_weight;
             let mut count = 0;
-            while count < by_weight.len() && rest >= MIN_COVERAGE * total_weight {
+            while count < by_weight.len() && rest >= cutoff * total_weight {
                 rest -= terms[by_weight[count]].weight;
                 count += 1;
             }
             count.max(1)
         };
+        bands.iter_mut().for_each(Vec::clear);
         let mut block = [0u64; MAX_TERMS];
-        for word in 0..words {
+        let used = terms.len().min(MAX_TERMS);
+        for (word, (allowed, matching)) in self.allowed.iter().zip(matching.iter_mut()).enumerate()
+        {
             let mut found = 0u64;
             for &term in &by_weight[..essential] {
-                found |= self.term_bits[self.slots[term] * words + word];
+                found |= self.bits(term, word);
             }
-            found &= self.allowed[word];
+            found &= allowed;
             if found == 0 {
                 continue;
             }
-            for (term, slot) in self.slots.iter().enumerate().take(MAX_TERMS) {
-                block[term] = self.term_bits[slot * words + word];
+            for (term, bits) in block[..used].iter_mut().enumerate() {
+                *bits = self.bits(term, word);
             }
             while found != 0 {
                 let bit = found.trailing_zeros();
                 found &= found - 1;
                 let mut mask = 0u32;
-                for (term, bits) in block[..terms.len().min(MAX_TERMS)].iter().enumerate() {
+                for (term, bits) in block[..used].iter().enumerate() {
                     mask |= (((bits >> bit) & 1) as u32) << term;
                 }
-                visit((word * 64) as u32 + bit, mask);
+                let coverage = table
+                    .get(mask as usize)
+                    .copied()
+                    .unwrap_or_else(|| covered_weight(terms, mask) / total_weight);
+                let qualifies = if terms.len() <= 2 {
+                    mask == all_bits
+                } else {
+                    mask.count_ones() >= 2 && coverage >= cutoff
+                };
+                if qualifies {
+                    *matching |= 1 << bit;
+                    let band = ((coverage * BANDS as f32) as usize).min(BANDS);
+                    bands[band].push((word * 64) as u32 + bit);
+                }
+            }
+        }
+        let mut kept = 0;
+        for (band_index, band) in bands.iter().enumerate().rev() {
+            if kept >= needed {
+                break;
+            }
+            kept += band.len();
+            for &doc in band {
+                let mask = (0..used).fold(0u32, |mask, term| {
+                    mask | ((((self.bits(term, doc as usize / 64)) >> (doc % 64)) & 1) as u32)
+                        << term
+                });
+                let coverage = table
+                    .get(mask as usize)
+                    .copied()
+                    .unwrap_or_else(|| covered_weight(terms, mask) / total_weight);
+                let length = self.index.content_len(doc);
+                candidates.push(Scored {
+                    doc,
+                    score: 10.0 * coverage - 0.01 * length as f32,
+                    variant: None,
+                    content_len: length,
+                    band: band_index as u8,
+                });
             }
         }
     }
@@ -515,6 +578,7 @@ pub fn browse(index: &SearchIndex, filter: &Filter, wanted: usize) -> Ranking {
             score: 0.0,
             variant: None,
             content_len: index.content_len(doc),
+            band: 0,
         })
         .collect();
     Ranking {
