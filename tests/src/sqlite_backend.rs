@@ -4,12 +4,13 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use longan_core::store::{Backend, Batch, Entries, StoreError, Write};
+use longan_core::store::{Backend, Batch, Entries, StoreError, Write, blob_files};
 use rusqlite::{Connection, OptionalExtension};
 
 /// One SQLite database file (WAL mode, synchronous = FULL so `apply` is durable on return).
 pub struct SqliteBackend {
     connection: Mutex<Connection>,
+    directory: std::path::PathBuf,
 }
 
 fn io(error: rusqlite::Error) -> StoreError {
@@ -34,6 +35,7 @@ impl SqliteBackend {
             .map_err(io)?;
         Ok(SqliteBackend {
             connection: Mutex::new(connection),
+            directory: directory.to_path_buf(),
         })
     }
 
@@ -114,6 +116,14 @@ impl Backend for SqliteBackend {
             .unwrap_or_default();
         let size = |p: std::path::PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
         let wal = path.with_extension("sqlite-wal");
-        Ok(size(path) + size(wal))
+        Ok(size(path) + size(wal) + blob_files::size(&self.directory))
+    }
+
+    fn read_blob(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        blob_files::read(&self.directory, name)
+    }
+
+    fn write_blob(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        blob_files::write(&self.directory, name, bytes)
     }
 }

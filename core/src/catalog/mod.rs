@@ -67,7 +67,7 @@ impl Catalog {
                         SearchIndex::default()
                     } else {
                         let index = SearchIndex::build(&procedures);
-                        repository::save(cache, &[], index::codec::encode(&index))?;
+                        repository::save(cache, &[], &index::codec::encode(&index))?;
                         index
                     }
                 }
@@ -160,7 +160,7 @@ impl Catalog {
         }
         let procedures: Vec<Procedure> = merge.procedures.values().cloned().collect();
         let index = SearchIndex::build(&procedures);
-        repository::save(cache, &changed, index::codec::encode(&index))?;
+        repository::save(cache, &changed, &index::codec::encode(&index))?;
         *self
             .index
             .write()

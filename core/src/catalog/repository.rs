@@ -1,5 +1,9 @@
-//! Where the catalogue lives in `cache/`: one tree, procedures under `p/<code>` as JSON, the
-//! search index blob under `index`. One tree means one atomic batch per import.
+//! Where the catalogue lives in `cache/`: procedures under `p/<code>` as JSON in one tree
+//! (one atomic batch per import), and the search index as a blob file beside the database.
+//!
+//! The batch also bumps a generation number, and the index blob starts with the generation it
+//! was built from. A crash between the two writes leaves a blob that does not match; it is
+//! then ignored and the index rebuilt from the records, which are the truth.
 
 use super::error::CatalogError;
 use super::model::Procedure;
@@ -7,7 +11,8 @@ use crate::store::{Backend, Batch};
 
 const TREE: &str = "catalog";
 const PROCEDURE_PREFIX: &str = "p/";
-const INDEX_KEY: &[u8] = b"index";
+const GENERATION_KEY: &[u8] = b"generation";
+const INDEX_BLOB: &str = "catalog-index";
 
 fn procedure_key(code: &str) -> Vec<u8> {
     format!("{PROCEDURE_PREFIX}{code}").into_bytes()
@@ -43,17 +48,37 @@ pub fn load_all(backend: &dyn Backend) -> Result<(Vec<Procedure>, usize), Catalo
     Ok((procedures, unreadable))
 }
 
-/// Reads the persisted search index blob.
-pub fn load_index_blob(backend: &dyn Backend) -> Result<Option<Vec<u8>>, CatalogError> {
-    Ok(backend.get(TREE, INDEX_KEY)?)
+fn generation(backend: &dyn Backend) -> Result<u64, CatalogError> {
+    match backend.get(TREE, GENERATION_KEY)? {
+        None => Ok(0),
+        Some(bytes) => <[u8; 8]>::try_from(bytes.as_slice())
+            .map(u64::from_be_bytes)
+            .map_err(|_| CatalogError::Corrupt {
+                reason: "unreadable catalogue generation".into(),
+            }),
+    }
 }
 
-/// Writes changed procedures and the new index in one atomic, flushed batch.
+/// Reads the persisted search index blob, if it matches the stored records.
+pub fn load_index_blob(backend: &dyn Backend) -> Result<Option<Vec<u8>>, CatalogError> {
+    let Some(blob) = backend.read_blob(INDEX_BLOB)? else {
+        return Ok(None);
+    };
+    let current = generation(backend)?;
+    match blob.split_first_chunk::<8>() {
+        Some((stamp, index)) if u64::from_be_bytes(*stamp) == current => Ok(Some(index.to_vec())),
+        _ => Ok(None),
+    }
+}
+
+/// Writes changed procedures with a new generation in one atomic, flushed batch, then the
+/// index built from them, stamped with that generation.
 pub fn save(
     backend: &dyn Backend,
     changed: &[&Procedure],
-    index_blob: Vec<u8>,
+    index_blob: &[u8],
 ) -> Result<(), CatalogError> {
+    let next = generation(backend)?.wrapping_add(1);
     let mut batch = Batch::new();
     for procedure in changed {
         let json = serde_json::to_vec(procedure).map_err(|error| CatalogError::Corrupt {
@@ -61,7 +86,31 @@ pub fn save(
         })?;
         batch.put(procedure_key(&procedure.code), json);
     }
-    batch.put(INDEX_KEY, index_blob);
+    batch.put(GENERATION_KEY, next.to_be_bytes().to_vec());
     backend.apply(TREE, batch)?;
+    let mut stamped = Vec::with_capacity(index_blob.len() + 8);
+    stamped.extend_from_slice(&next.to_be_bytes());
+    stamped.extend_from_slice(index_blob);
+    backend.write_blob(INDEX_BLOB, &stamped)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Area;
+    use crate::store::sled_backend::SledBackend;
+
+    #[test]
+    fn an_index_blob_from_another_generation_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = SledBackend::open(dir.path(), Area::Cache).unwrap();
+        save(&backend, &[], b"first").unwrap();
+        assert_eq!(load_index_blob(&backend).unwrap(), Some(b"first".to_vec()));
+        // A crash after the records' batch but before the blob: the blob is one generation old.
+        let mut batch = Batch::new();
+        batch.put(GENERATION_KEY, 2u64.to_be_bytes().to_vec());
+        backend.apply(TREE, batch).unwrap();
+        assert_eq!(load_index_blob(&backend).unwrap(), None);
+    }
 }

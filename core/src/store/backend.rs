@@ -72,6 +72,14 @@ pub trait Backend: Send + Sync {
     /// Removes every entry of a tree, durably.
     fn clear(&self, tree: &str) -> Result<(), StoreError>;
 
-    /// Bytes the database occupies on disk.
+    /// Bytes the database occupies on disk, blobs included.
     fn size_on_disk(&self) -> Result<u64, StoreError>;
+
+    /// Reads a whole-value blob kept beside the database; `None` when never written.
+    fn read_blob(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Replaces a whole-value blob atomically and durably. Blobs are for large values that
+    /// change as a whole; they are not part of `apply`'s atomicity, so callers stamp them to
+    /// detect a blob that does not match the records (see the catalogue's index).
+    fn write_blob(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError>;
 }

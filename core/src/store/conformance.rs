@@ -38,6 +38,14 @@ pub fn run_all(open: Opener<'_>) {
             "binary and large values round-trip",
             binary_and_large_values_round_trip,
         ),
+        (
+            "blobs are replaced whole and survive reopening",
+            blobs_are_replaced_whole_and_survive_reopening,
+        ),
+        (
+            "blob names cannot leave the store",
+            blob_names_cannot_leave_the_store,
+        ),
     ];
     for (name, check) in checks {
         let dir = tempfile_dir();
@@ -181,6 +189,33 @@ fn binary_and_large_values_round_trip(open: Opener<'_>, dir: &Path) {
     put(&*backend, "t", b"empty", b"");
     assert_eq!(backend.get("t", &[0, 255, 0]).unwrap(), Some(large));
     assert_eq!(backend.get("t", b"empty").unwrap(), Some(Vec::new()));
+}
+
+fn blobs_are_replaced_whole_and_survive_reopening(open: Opener<'_>, dir: &Path) {
+    {
+        let backend = open(dir);
+        assert_eq!(backend.read_blob("index").unwrap(), None);
+        backend.write_blob("index", &[1u8; 3_000_000]).unwrap();
+        backend.write_blob("index", b"second").unwrap();
+        assert_eq!(
+            backend.read_blob("index").unwrap(),
+            Some(b"second".to_vec())
+        );
+    }
+    let backend = open(dir);
+    assert_eq!(
+        backend.read_blob("index").unwrap(),
+        Some(b"second".to_vec())
+    );
+    assert_eq!(backend.read_blob("other").unwrap(), None);
+}
+
+fn blob_names_cannot_leave_the_store(open: Opener<'_>, dir: &Path) {
+    let backend = open(dir);
+    for name in ["", "../escape", "a/b", "UPPER", "dot.dot"] {
+        assert!(backend.write_blob(name, b"x").is_err(), "{name:?} accepted");
+        assert!(backend.read_blob(name).is_err(), "{name:?} accepted");
+    }
 }
 
 #[cfg(test)]

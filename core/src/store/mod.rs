@@ -4,6 +4,7 @@
 //! turned into an error, one opener per directory, a format version with migrations.
 
 pub mod backend;
+pub mod blob_files;
 pub mod claim;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;

@@ -6,6 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use super::backend::{Backend, Batch, Entries, Write};
+use super::blob_files;
 use super::error::{Area, StoreError};
 
 /// sled's default page cache is 1 GB, which ran phones out of memory elsewhere.
@@ -15,6 +16,7 @@ pub const CACHE_CAPACITY_BYTES: u64 = 4 * 1024 * 1024;
 pub struct SledBackend {
     db: sled::Db,
     area: Area,
+    directory: std::path::PathBuf,
 }
 
 impl SledBackend {
@@ -27,7 +29,11 @@ impl SledBackend {
             .mode(sled::Mode::LowSpace);
         let opened = catch_unwind(AssertUnwindSafe(|| config.open()));
         match opened {
-            Ok(Ok(db)) => Ok(SledBackend { db, area }),
+            Ok(Ok(db)) => Ok(SledBackend {
+                db,
+                area,
+                directory: path.to_path_buf(),
+            }),
             Ok(Err(error)) => Err(StoreError::from_sled(area, error)),
             Err(panic) => Err(StoreError::Corrupt {
                 area,
@@ -103,6 +109,14 @@ impl Backend for SledBackend {
     }
 
     fn size_on_disk(&self) -> Result<u64, StoreError> {
-        self.guard(|db| db.size_on_disk())
+        Ok(self.guard(|db| db.size_on_disk())? + blob_files::size(&self.directory))
+    }
+
+    fn read_blob(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        blob_files::read(&self.directory, name)
+    }
+
+    fn write_blob(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        blob_files::write(&self.directory, name, bytes)
     }
 }

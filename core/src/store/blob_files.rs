@@ -1,0 +1,76 @@
+//! Whole-value blobs kept as plain files beside a database, for large rebuildable values that
+//! change as a whole (the search index). Inside sled such a value is copied every time the
+//! tree node holding it is rewritten, and the copies stay until sled's cleaner runs: a fresh
+//! catalogue import left eleven 2 MB copies of the index behind. A file replaced atomically
+//! leaves exactly one.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::error::StoreError;
+
+/// Folder, inside a database's directory, that holds its blob files.
+pub const BLOB_FOLDER: &str = "longan-blobs";
+
+fn io(error: std::io::Error) -> StoreError {
+    StoreError::Io {
+        reason: error.to_string(),
+    }
+}
+
+/// The path of a blob; names are restricted so they can never leave the folder.
+fn blob_path(directory: &Path, name: &str) -> Result<PathBuf, StoreError> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if !valid {
+        return Err(StoreError::Io {
+            reason: format!("invalid blob name {name:?}"),
+        });
+    }
+    Ok(directory.join(BLOB_FOLDER).join(name))
+}
+
+/// Reads a blob; `None` when it was never written.
+pub fn read(directory: &Path, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    match fs::read(blob_path(directory, name)?) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(io(error)),
+    }
+}
+
+/// Replaces a blob atomically and durably: write a temporary file, flush it, rename it over
+/// the old one, flush the folder. A reader (or a crash) sees the old blob or the new one.
+pub fn write(directory: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    let path = blob_path(directory, name)?;
+    let folder = directory.join(BLOB_FOLDER);
+    fs::create_dir_all(&folder).map_err(io)?;
+    let temporary = folder.join(format!("{name}.tmp"));
+    let mut file = fs::File::create(&temporary).map_err(io)?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(io)?;
+    drop(file);
+    fs::rename(&temporary, &path).map_err(io)?;
+    // The rename itself must reach the disk before the write is acknowledged.
+    fs::File::open(&folder)
+        .and_then(|dir| dir.sync_all())
+        .map_err(io)
+}
+
+/// Bytes the blob files occupy.
+pub fn size(directory: &Path) -> u64 {
+    fs::read_dir(directory.join(BLOB_FOLDER))
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
