@@ -160,3 +160,48 @@ fn the_dev_set_meets_its_quality_thresholds() {
         );
     }
 }
+
+/// Every alias of the synonym dictionary, searched alone, finds a procedure whose name holds
+/// one of the alias's official wordings (or the alias itself) among the first ten hits.
+#[test]
+fn every_synonym_alias_finds_a_procedure_named_with_its_official_wording() {
+    use longan_core::text::fold_key;
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::open(dir.path(), Some(&seed())).unwrap();
+    let dictionary =
+        std::fs::read_to_string(longan_tests::data_dir().join("text/synonyms.tsv")).unwrap();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for line in dictionary
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let Some((alias, replacements)) = line.split_once('\t') else {
+            continue;
+        };
+        if replacements.trim() == "-" {
+            continue;
+        }
+        // The alias itself may be how names are written too (`bảo hiểm y tế` beside `BHYT`).
+        let wordings: Vec<String> = replacements
+            .split('|')
+            .chain(std::iter::once(alias))
+            .map(|r| format!(" {} ", fold_key(r)))
+            .collect();
+        let results = core.search(&request(&format!("{alias} "))).unwrap();
+        let found = results.hits.iter().any(|hit| {
+            let name = format!(" {} ", fold_key(&hit.name));
+            wordings.iter().any(|w| name.contains(w.as_str()))
+        });
+        if !found {
+            failures.push(alias.to_string());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} aliases");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} aliases found nothing with their wording: {failures:?}",
+        failures.len()
+    );
+}

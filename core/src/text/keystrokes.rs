@@ -56,7 +56,10 @@ pub fn decode_word(word: &[char]) -> Option<Vec<char>> {
     } else {
         decode_telex(word)?
     };
-    is_syllable(&letters).then(|| place_tone(&letters, tone))
+    // A single letter with one key (`a1`, `b2`, `as`) is more often a class, a grade or an
+    // abbreviation (driving licence classes A1, B2) than a typed one-letter word.
+    let single_letter = letters.len() == 1 && word.len() == 2;
+    (is_syllable(&letters) && !single_letter).then(|| place_tone(&letters, tone))
 }
 
 fn has_vowel(letters: &[char]) -> bool {

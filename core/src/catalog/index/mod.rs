@@ -90,6 +90,7 @@ pub struct SearchIndex {
     pub agencies: Vec<String>,
     // Derived on load.
     postings: Vec<Vec<u32>>,
+    exact_postings: Vec<Vec<u32>>,
     served_bits: Vec<u64>,
     content_lens: Vec<u32>,
     /// Document bit sets of the frequent terms, back to back; `dense_slot` maps a term to its set.
@@ -207,6 +208,17 @@ impl SearchIndex {
             }
         }
         self.postings = postings;
+        let mut exact_postings = vec![Vec::new(); self.exacts.len()];
+        for (doc_id, doc) in self.docs.iter().enumerate() {
+            for token in &doc.tokens {
+                if let Some(list) = exact_postings.get_mut(token.exact as usize)
+                    && list.last() != Some(&(doc_id as u32))
+                {
+                    list.push(doc_id as u32);
+                }
+            }
+        }
+        self.exact_postings = exact_postings;
         self.served_bits = vec![0; self.docs.len().div_ceil(64)];
         for (doc_id, doc) in self.docs.iter().enumerate() {
             if doc.served {
@@ -245,6 +257,13 @@ impl SearchIndex {
     /// Documents containing a folded term id (sorted ids).
     pub fn postings(&self, term: u32) -> &[u32] {
         self.postings.get(term as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Documents containing an exact term (same diacritics), sorted ids.
+    pub fn exact_postings(&self, exact: u32) -> &[u32] {
+        self.exact_postings
+            .get(exact as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The documents containing a frequent term as a precomputed bit set (`None` for rarer

@@ -346,6 +346,30 @@ impl FirstStage<'_> {
             .map(|mask| table[mask as usize])
     }
 
+    /// Share of the matched terms found with the diacritics they were typed with, so that
+    /// `nhà thuốc` picks names with `thuốc` over the many with `thuộc` for rescoring.
+    fn same_marks(&self, doc: u32, mask: u32) -> f32 {
+        let mut matched = 0u32;
+        let mut same = 0u32;
+        let mut rest = mask;
+        while rest != 0 {
+            let term = &self.terms[rest.trailing_zeros() as usize];
+            rest &= rest - 1;
+            matched += 1;
+            if term
+                .exact
+                .is_some_and(|exact| self.index.exact_postings(exact).binary_search(&doc).is_ok())
+            {
+                same += 1;
+            }
+        }
+        if matched == 0 {
+            0.0
+        } else {
+            same as f32 / matched as f32
+        }
+    }
+
     /// Marks every result in `matching` and pushes at least `needed` of the best (all of them
     /// when fewer match) into `candidates` with their cheap score.
     fn run(
@@ -452,7 +476,8 @@ impl FirstStage<'_> {
                 let length = self.index.content_len(doc);
                 candidates.push(Scored {
                     doc,
-                    score: 10.0 * coverage - 0.01 * length as f32,
+                    score: 10.0 * coverage + 2.0 * self.same_marks(doc, mask)
+                        - 0.01 * length as f32,
                     variant: None,
                     content_len: length,
                     band: band_index as u8,
