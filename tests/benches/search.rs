@@ -76,21 +76,57 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn timed_rounds(queries: &[DevQuery], mut run: impl FnMut(&str) -> Vec<String>) -> Vec<Duration> {
-    let mut latencies = Vec::with_capacity(queries.len() * ROUNDS);
-    for _ in 0..ROUNDS {
+/// Times both engines on the same queries, interleaved query by query (the order swapped every
+/// round), so that a change in the shared machine's load hits both alike.
+fn timed_interleaved(
+    queries: &[DevQuery],
+    ours: &Ours,
+    peer: &Connection,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let mut mine = Vec::with_capacity(queries.len() * ROUNDS);
+    let mut theirs = Vec::with_capacity(queries.len() * ROUNDS);
+    let time = |run: &dyn Fn() -> Vec<String>| {
+        let started = Instant::now();
+        std::hint::black_box(run());
+        started.elapsed()
+    };
+    for round in 0..ROUNDS {
         for query in queries {
-            let started = Instant::now();
-            let codes = run(&query.query);
-            latencies.push(started.elapsed());
-            std::hint::black_box(codes);
+            let q = query.query.as_str();
+            if round % 2 == 0 {
+                mine.push(time(&|| ours.run(q)));
+                theirs.push(time(&|| fts5_query(peer, q)));
+            } else {
+                theirs.push(time(&|| fts5_query(peer, q)));
+                mine.push(time(&|| ours.run(q)));
+            }
         }
     }
-    latencies.sort();
-    latencies
+    mine.sort();
+    theirs.sort();
+    (mine, theirs)
 }
 
-fn ours(procedures: &[Procedure], queries: &[DevQuery]) -> Row {
+/// Our engine as the benchmark drives it.
+struct Ours {
+    index: SearchIndex,
+    synonyms: Synonyms,
+}
+
+impl Ours {
+    fn run(&self, query: &str) -> Vec<String> {
+        let request = SearchRequest {
+            query: query.to_string(),
+            limit: 10,
+            ..SearchRequest::default()
+        };
+        search(&self.index, &self.synonyms, &request)
+            .map(|r| r.hits.into_iter().map(|h| h.code).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn ours(procedures: &[Procedure], queries: &[DevQuery]) -> (Row, Ours) {
     let synonyms = Synonyms::parse(DEFAULT_SYNONYMS).expect("synonyms");
     let build = median(
         (0..5)
@@ -104,18 +140,8 @@ fn ours(procedures: &[Procedure], queries: &[DevQuery]) -> Row {
     let before = live_bytes();
     let index = SearchIndex::build(procedures);
     let memory_bytes = (live_bytes() - before) as f64;
-    let run = |query: &str| -> Vec<String> {
-        let request = SearchRequest {
-            query: query.to_string(),
-            limit: 10,
-            ..SearchRequest::default()
-        };
-        search(&index, &synonyms, &request)
-            .map(|r| r.hits.into_iter().map(|h| h.code).collect())
-            .unwrap_or_default()
-    };
-    let quality = devset::evaluate(queries, run);
-    let latencies = timed_rounds(queries, run);
+    let engine = Ours { index, synonyms };
+    let quality = devset::evaluate(queries, |q| engine.run(q));
 
     let dir = tempfile::tempdir().expect("temp dir");
     drop(Core::open(dir.path(), Some(&longan_tests::seed())).expect("seed"));
@@ -135,14 +161,15 @@ fn ours(procedures: &[Procedure], queries: &[DevQuery]) -> Row {
             })
             .collect(),
     );
-    Row {
+    let row = Row {
         engine: "longan (ours)",
         quality,
-        latencies,
+        latencies: Vec::new(),
         build,
         cold_open,
         memory_bytes,
-    }
+    };
+    (row, engine)
 }
 
 fn fts5_create(connection: &Connection, procedures: &[Procedure]) {
@@ -203,7 +230,7 @@ fn sqlite_heap() -> i64 {
     unsafe { rusqlite::ffi::sqlite3_memory_used() }
 }
 
-fn fts5(procedures: &[Procedure], queries: &[DevQuery]) -> Row {
+fn fts5(procedures: &[Procedure], queries: &[DevQuery]) -> (Row, Connection) {
     let build = median(
         (0..5)
             .map(|_| {
@@ -219,7 +246,6 @@ fn fts5(procedures: &[Procedure], queries: &[DevQuery]) -> Row {
     fts5_create(&connection, procedures);
     let memory_bytes = sqlite_heap() as f64 + live_bytes() as f64 - before;
     let quality = devset::evaluate(queries, |q| fts5_query(&connection, q));
-    let latencies = timed_rounds(queries, |q| fts5_query(&connection, q));
 
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("fts.sqlite");
@@ -236,14 +262,15 @@ fn fts5(procedures: &[Procedure], queries: &[DevQuery]) -> Row {
             })
             .collect(),
     );
-    Row {
+    let row = Row {
         engine: "SQLite FTS5",
         quality,
-        latencies,
+        latencies: Vec::new(),
         build,
         cold_open,
         memory_bytes,
-    }
+    };
+    (row, connection)
 }
 
 fn micros(d: Duration) -> f64 {
@@ -262,32 +289,17 @@ fn main() {
     if std::env::args().any(|arg| arg == "calls") {
         let bytes = std::fs::read(longan_tests::seed().catalog_csv).expect("catalogue");
         let index = SearchIndex::build(&parse_catalog_csv(&bytes).expect("parse").procedures);
-        let synonyms = Synonyms::parse(DEFAULT_SYNONYMS).expect("synonyms");
+        let engine = Ours {
+            index,
+            synonyms: Synonyms::parse(DEFAULT_SYNONYMS).expect("synonyms"),
+        };
         let queries = devset::load();
         for _ in 0..3 {
             for query in &queries {
-                let request = SearchRequest {
-                    query: query.query.clone(),
-                    limit: 10,
-                    ..SearchRequest::default()
-                };
-                std::hint::black_box(search(&index, &synonyms, &request).ok());
+                std::hint::black_box(engine.run(&query.query));
             }
         }
         println!("{} searches", queries.len() * 3);
-        return;
-    }
-    if std::env::args().any(|arg| arg == "ours") {
-        let bytes = std::fs::read(longan_tests::seed().catalog_csv).expect("catalogue");
-        let row = ours(
-            &parse_catalog_csv(&bytes).expect("parse").procedures,
-            &devset::load(),
-        );
-        println!(
-            "ours alone: p50 {:.1} µs, p95 {:.1} µs",
-            micros(percentile(&row.latencies, 0.5)),
-            micros(percentile(&row.latencies, 0.95))
-        );
         return;
     }
     let bytes = std::fs::read(longan_tests::seed().catalog_csv).expect("catalogue");
@@ -298,7 +310,10 @@ fn main() {
         procedures.len(),
         queries.len()
     );
-    let rows = [ours(&procedures, &queries), fts5(&procedures, &queries)];
+    let (mut mine, ours_engine) = ours(&procedures, &queries);
+    let (mut theirs, connection) = fts5(&procedures, &queries);
+    (mine.latencies, theirs.latencies) = timed_interleaved(&queries, &ours_engine, &connection);
+    let rows = [mine, theirs];
     println!();
     println!(
         "| engine | success@5 | MRR | p50 µs | p95 µs | index build ms | cold open→first result ms | index memory MB |"
