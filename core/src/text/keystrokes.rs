@@ -10,6 +10,20 @@ use super::syllable::{is_syllable, place_tone};
 
 /// Decodes each word of a lower-case query that is Telex or VNI; `None` when nothing changed.
 pub fn decode_keystrokes(query: &str) -> Option<String> {
+    // Most queries have nothing to decode: find that out without building a new string.
+    let mut word: Vec<char> = Vec::new();
+    let any = query
+        .split(|c: char| !c.is_alphanumeric() && !super::letters::is_combining_mark(c))
+        .any(|part| {
+            word.clear();
+            part.is_ascii() && {
+                word.extend(part.chars().map(|c| c.to_ascii_lowercase()));
+                decode_word(&word).is_some()
+            }
+        });
+    if !any {
+        return None;
+    }
     let mut changed = false;
     let mut out = String::with_capacity(query.len() + 8);
     let mut word: Vec<char> = Vec::new();

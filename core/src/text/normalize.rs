@@ -29,7 +29,7 @@ pub fn display_form(text: &str) -> String {
 }
 
 /// [`display_form`] without a copy when the text already is in display form (the usual case).
-fn display_cow(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn display_cow(text: &str) -> std::borrow::Cow<'_, str> {
     let already = text.is_ascii()
         || (unicode_normalization::is_nfc_quick(text.chars())
             == unicode_normalization::IsNormalized::Yes
@@ -151,7 +151,11 @@ pub fn fold_key(text: &str) -> String {
 
 /// The lower-case words of a text (NFC, invisible characters dropped), as character vectors.
 pub fn words(text: &str) -> impl Iterator<Item = Vec<char>> {
-    let display = display_cow(text);
+    split_words(&display_cow(text))
+}
+
+/// The lower-case words of a text already in display form (no normalisation pass).
+pub(crate) fn split_words(display: &str) -> std::vec::IntoIter<Vec<char>> {
     let mut all = Vec::new();
     let mut word = Vec::new();
     for c in display.chars() {

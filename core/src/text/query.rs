@@ -3,7 +3,10 @@
 
 use super::codes::{find_dossier_codes, find_procedure_codes};
 use super::keystrokes::decode_keystrokes;
-use super::normalize::{WordKeys, display_form, word_keys, words};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::normalize::{WordKeys, display_cow, split_words, word_keys};
 use super::synonyms::Synonyms;
 
 /// At most this many alternative wordings are searched for one query.
@@ -12,8 +15,8 @@ const MAX_VARIANTS: usize = 12;
 /// One word to match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryTerm {
-    /// Matching keys of the word.
-    pub keys: WordKeys,
+    /// Matching keys of the word (shared: wordings repeat the same words).
+    pub keys: Arc<WordKeys>,
     /// The word is being typed: it may match the start of a longer word.
     pub prefix: bool,
 }
@@ -40,28 +43,42 @@ impl AnalyzedQuery {
 
 /// Analyses a raw query as typed (any normalisation, any case, Telex / VNI, codes inside).
 pub fn analyze(raw: &str, synonyms: &Synonyms) -> AnalyzedQuery {
-    let display = display_form(raw);
-    let procedure_found = find_procedure_codes(&display);
-    let dossier_found = find_dossier_codes(&display);
-    // Cut the codes out from the last to the first so earlier byte ranges stay valid.
-    let mut ranges: Vec<std::ops::Range<usize>> = procedure_found
-        .iter()
-        .chain(&dossier_found)
-        .map(|found| found.range.clone())
-        .collect();
-    ranges.sort_by_key(|range| std::cmp::Reverse(range.start));
-    let mut rest = display;
-    for range in ranges {
-        if rest.is_char_boundary(range.start) && rest.is_char_boundary(range.end) {
-            rest.replace_range(range, " ");
+    let display = display_cow(raw);
+    // Codes need a dot or a hyphen; most queries have neither and skip the scans.
+    let procedure_found = if display.contains('.') {
+        find_procedure_codes(&display)
+    } else {
+        Vec::new()
+    };
+    let dossier_found = if display.contains('-') {
+        find_dossier_codes(&display)
+    } else {
+        Vec::new()
+    };
+    let rest: Cow<'_, str> = if procedure_found.is_empty() && dossier_found.is_empty() {
+        display
+    } else {
+        // Cut the codes out from the last to the first so earlier byte ranges stay valid.
+        let mut ranges: Vec<std::ops::Range<usize>> = procedure_found
+            .iter()
+            .chain(&dossier_found)
+            .map(|found| found.range.clone())
+            .collect();
+        ranges.sort_by_key(|range| std::cmp::Reverse(range.start));
+        let mut rest = display.into_owned();
+        for range in ranges {
+            if rest.is_char_boundary(range.start) && rest.is_char_boundary(range.end) {
+                rest.replace_range(range, " ");
+            }
         }
-    }
+        Cow::Owned(rest)
+    };
     let procedure_codes: Vec<String> = procedure_found.into_iter().map(|f| f.code).collect();
     let typing = !raw.ends_with(char::is_whitespace);
     let lowered: String = rest.chars().map(super::letters::lower).collect();
     let decoded = decode_keystrokes(&lowered);
     let text = decoded.as_deref().unwrap_or(&lowered);
-    let keys: Vec<WordKeys> = words(text).map(|w| word_keys(&w)).collect();
+    let keys: Vec<Arc<WordKeys>> = split_words(text).map(|w| Arc::new(word_keys(&w))).collect();
     AnalyzedQuery {
         procedure_codes,
         dossier_codes: dossier_found.into_iter().map(|f| f.code).collect(),
@@ -72,7 +89,7 @@ pub fn analyze(raw: &str, synonyms: &Synonyms) -> AnalyzedQuery {
 
 /// Builds the alternative wordings: each alias optionally replaced by its official wording,
 /// then filler dropped from what no alias covers.
-fn expand(keys: &[WordKeys], typing: bool, synonyms: &Synonyms) -> Vec<Vec<QueryTerm>> {
+fn expand(keys: &[Arc<WordKeys>], typing: bool, synonyms: &Synonyms) -> Vec<Vec<QueryTerm>> {
     let folded: Vec<&str> = keys.iter().map(|k| k.folded.as_str()).collect();
     let last = keys.len().saturating_sub(1);
     let term = |i: usize| QueryTerm {
@@ -95,7 +112,7 @@ fn expand(keys: &[WordKeys], typing: bool, synonyms: &Synonyms) -> Vec<Vec<Query
                     wording
                         .iter()
                         .map(|k| QueryTerm {
-                            keys: k.clone(),
+                            keys: Arc::clone(k),
                             prefix: false,
                         })
                         .collect(),

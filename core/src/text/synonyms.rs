@@ -3,6 +3,7 @@
 //! (`data/text/synonyms.tsv`), loaded at run time; this file only reads and applies them.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::normalize::{WordKeys, word_keys, words};
 
@@ -21,7 +22,7 @@ pub struct SynonymError {
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     /// Keyed by the folded alias words joined with single spaces.
-    phrases: HashMap<String, Vec<Vec<WordKeys>>>,
+    phrases: HashMap<String, Vec<Vec<Arc<WordKeys>>>>,
     fillers: HashSet<String>,
     /// First words of every alias and filler: most query words are not, and skip the lookups.
     first_words: HashSet<String>,
@@ -71,7 +72,7 @@ impl Synonyms {
                         reason: "empty replacement".into(),
                     });
                 }
-                parsed.push(keys);
+                parsed.push(keys.into_iter().map(Arc::new).collect::<Vec<_>>());
             }
             let entry = synonyms.phrases.entry(alias).or_default();
             for replacement in parsed {
@@ -115,7 +116,7 @@ impl Synonyms {
         &self,
         folded: &[&str],
         start: usize,
-    ) -> Option<(usize, &[Vec<WordKeys>])> {
+    ) -> Option<(usize, &[Vec<Arc<WordKeys>>])> {
         self.lengths_at(folded, start)
             .find_map(|(len, key)| self.phrases.get(&key).map(|found| (len, found.as_slice())))
     }
