@@ -11,17 +11,27 @@ pub const SERVED_PROVINCES: &[&str] = &["tay ninh", "long an"];
 /// `Sở Xây dựng - tỉnh Quảng Ngãi`), or national for ministries and national bodies.
 pub fn scope_of(publisher: &str) -> Scope {
     let display = display_form(publisher);
-    let lowered = display.to_lowercase();
+    // Lower-case one character at a time, remembering where each came from, so a match found
+    // in the lower-case text maps back to the right place in the original.
+    let lowered: Vec<(usize, char)> = display
+        .char_indices()
+        .map(|(at, c)| (at, crate::text::letters::lower(c)))
+        .collect();
     for marker in ["thành phố ", "tỉnh "] {
-        if let Some(at) = lowered.find(marker) {
-            // Lower-casing Vietnamese keeps byte lengths for these letters, so `at` is valid in
-            // `display`; `get` keeps us safe if it ever is not.
-            if let Some(rest) = display.get(at + marker.len()..) {
-                let name = rest.trim().trim_end_matches(['.', ',', ';']).trim();
-                if !name.is_empty() {
-                    return Scope::Province(name.to_string());
-                }
-            }
+        let marker: Vec<char> = marker.chars().collect();
+        let found = lowered
+            .windows(marker.len())
+            .position(|window| window.iter().map(|(_, c)| *c).eq(marker.iter().copied()));
+        let Some(start) = found else { continue };
+        let after = lowered
+            .get(start + marker.len())
+            .map_or(display.len(), |(at, _)| *at);
+        let name = display[after..]
+            .trim()
+            .trim_end_matches(['.', ',', ';'])
+            .trim();
+        if !name.is_empty() {
+            return Scope::Province(name.to_string());
         }
     }
     Scope::National

@@ -14,7 +14,7 @@ pub mod model;
 pub mod repository;
 pub mod search;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::Serialize;
 
@@ -52,29 +52,37 @@ pub struct DetailSource {
 pub struct Catalog {
     index: RwLock<Arc<SearchIndex>>,
     synonyms: Synonyms,
+    /// Held across load → merge → save of an import: two imports at once would each merge
+    /// into the same old catalogue and the last one would drop the other's rows.
+    imports: Mutex<()>,
 }
 
 impl Catalog {
     /// Loads the persisted index from `cache`; rebuilds it from the stored procedures when it
     /// is missing or unreadable (for instance after an app update changed its format).
     pub fn open(cache: &dyn Backend, synonyms: Synonyms) -> Result<Catalog, CatalogError> {
-        let index =
-            match repository::load_index_blob(cache)?.map(|blob| index::codec::decode(&blob)) {
-                Some(Ok(index)) => index,
-                _ => {
-                    let (procedures, _unreadable) = repository::load_all(cache)?;
-                    if procedures.is_empty() {
-                        SearchIndex::default()
-                    } else {
-                        let index = SearchIndex::build(&procedures);
-                        repository::save(cache, &[], &index::codec::encode(&index))?;
-                        index
-                    }
+        let index = match repository::load_index_blob(cache)?
+            .map(|blob| index::codec::decode(&blob))
+        {
+            Some(Ok(index)) => index,
+            _ => {
+                let (procedures, _unreadable) = repository::load_all(cache)?;
+                if procedures.is_empty() {
+                    SearchIndex::default()
+                } else {
+                    let index = SearchIndex::build(&procedures);
+                    let generation = repository::save_records(cache, &[])?;
+                    // Best effort, as in `commit`: a failed write is retried at next open.
+                    let _ =
+                        repository::save_index(cache, generation, &index::codec::encode(&index));
+                    index
                 }
-            };
+            }
+        };
         Ok(Catalog {
             index: RwLock::new(Arc::new(index)),
             synonyms,
+            imports: Mutex::new(()),
         })
     }
 
@@ -112,6 +120,10 @@ impl Catalog {
                 reason: format!("no valid row among {} rows", report.read),
             });
         }
+        let _one_import_at_a_time = self
+            .imports
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (stored, _) = repository::load_all(cache)?;
         let mut merge = Merge::new(stored);
         for procedure in parsed.procedures {
@@ -127,6 +139,10 @@ impl Catalog {
         cache: &dyn Backend,
         sources: &[DetailSource],
     ) -> Result<ImportReport, CatalogError> {
+        let _one_import_at_a_time = self
+            .imports
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (stored, _) = repository::load_all(cache)?;
         let mut merge = Merge::new(stored);
         let mut report = ImportReport {
@@ -160,11 +176,17 @@ impl Catalog {
         }
         let procedures: Vec<Procedure> = merge.procedures.values().cloned().collect();
         let index = SearchIndex::build(&procedures);
-        repository::save(cache, &changed, &index::codec::encode(&index))?;
+        let generation = repository::save_records(cache, &changed)?;
+        let blob = index::codec::encode(&index);
+        // The records are the truth and are saved: search must see them now, whatever happens
+        // to the index file below.
         *self
             .index
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(index);
+        // The index file is a cache of the records. If writing it fails (disk full), the next
+        // open finds its generation stale and rebuilds it, so the import still succeeded.
+        let _ = repository::save_index(cache, generation, &blob);
         Ok(())
     }
 
@@ -197,17 +219,119 @@ impl Catalog {
                 *count += 1;
             }
         }
-        let mut fields: Vec<FieldCount> = index
-            .fields
-            .iter()
-            .zip(counts)
+        // Spellings of one field (same folded name) are merged under the most used spelling,
+        // which is also what the field filter accepts.
+        let mut merged: std::collections::HashMap<&str, (usize, usize)> =
+            std::collections::HashMap::new();
+        for (id, folded) in index.fields_folded().iter().enumerate() {
+            let entry = merged.entry(folded.as_str()).or_insert((id, 0));
+            if counts[id] > counts[entry.0] {
+                entry.0 = id;
+            }
+            entry.1 += counts[id];
+        }
+        let mut fields: Vec<FieldCount> = merged
+            .into_values()
             .filter(|(_, count)| *count > 0)
-            .map(|(name, count)| FieldCount {
-                name: name.clone(),
+            .map(|(id, count)| FieldCount {
+                name: index.fields[id].clone(),
                 count,
             })
             .collect();
         fields.sort_by_cached_key(|field| collate::sort_key(&field.name));
         fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sled_backend::SledBackend;
+    use crate::store::{Area, Batch, Entries, StoreError};
+
+    fn csv(rows: std::ops::Range<u32>) -> String {
+        let mut text = String::from("Mã số,Tên,Cơ quan ban hành,Cơ quan thực hiện,Lĩnh vực,URL\n");
+        for n in rows {
+            text.push_str(&format!(
+                "1.{n:06},Cấp giấy phép lái xe số {n},Bộ Công an,,Giao thông,u\n"
+            ));
+        }
+        text
+    }
+
+    fn search_total(catalog: &Catalog, query: &str) -> usize {
+        let request = SearchRequest {
+            query: query.into(),
+            limit: 10,
+            ..SearchRequest::default()
+        };
+        catalog.search(&request).unwrap().total
+    }
+
+    #[test]
+    fn imports_at_the_same_time_keep_each_others_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = SledBackend::open(dir.path(), Area::Cache).unwrap();
+        let catalog = Catalog::open(&backend, Synonyms::default()).unwrap();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                catalog
+                    .import_csv(&backend, csv(0..500).as_bytes())
+                    .unwrap()
+            });
+            scope.spawn(|| {
+                catalog
+                    .import_csv(&backend, csv(500..1000).as_bytes())
+                    .unwrap()
+            });
+        });
+        assert_eq!(catalog.len(), 1000);
+        drop(catalog);
+        let reopened = Catalog::open(&backend, Synonyms::default()).unwrap();
+        assert_eq!(reopened.len(), 1000);
+    }
+
+    /// Sled underneath, but the index file cannot be written (a full disk, say).
+    struct NoBlobs(SledBackend);
+
+    impl Backend for NoBlobs {
+        fn get(&self, tree: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+            self.0.get(tree, key)
+        }
+        fn apply(&self, tree: &str, batch: Batch) -> Result<(), StoreError> {
+            self.0.apply(tree, batch)
+        }
+        fn scan_prefix(&self, tree: &str, prefix: &[u8]) -> Result<Entries, StoreError> {
+            self.0.scan_prefix(tree, prefix)
+        }
+        fn clear(&self, tree: &str) -> Result<(), StoreError> {
+            self.0.clear(tree)
+        }
+        fn size_on_disk(&self) -> Result<u64, StoreError> {
+            self.0.size_on_disk()
+        }
+        fn read_blob(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+            self.0.read_blob(name)
+        }
+        fn write_blob(&self, _: &str, _: &[u8]) -> Result<(), StoreError> {
+            Err(StoreError::Io {
+                reason: "No space left on device".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn an_index_file_that_cannot_be_written_does_not_hide_imported_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = SledBackend::open(dir.path(), Area::Cache).unwrap();
+        let catalog = Catalog::open(&backend, Synonyms::default()).unwrap();
+        catalog.import_csv(&backend, csv(0..10).as_bytes()).unwrap();
+        let failing = NoBlobs(backend);
+        catalog.import_csv(&failing, csv(0..20).as_bytes()).unwrap();
+        assert_eq!(catalog.len(), 20);
+        assert_eq!(search_total(&catalog, "lái xe số 15"), 1);
+        // Reopened, the stale index file is noticed and rebuilt from the records.
+        let reopened = Catalog::open(&failing.0, Synonyms::default()).unwrap();
+        assert_eq!(reopened.len(), 20);
     }
 }

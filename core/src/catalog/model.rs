@@ -26,13 +26,19 @@ impl Level {
     }
 
     /// Parses a level from a user or CLI value (`xa`, `tinh`, `bo`, Vietnamese labels too).
+    ///
+    /// ```
+    /// use longan_core::catalog::Level;
+    /// assert_eq!(Level::parse("Cấp bộ/ngành"), Some(Level::Ministry));
+    /// assert_eq!(Level::parse("xa"), Some(Level::Commune));
+    /// ```
     pub fn parse(value: &str) -> Option<Level> {
         let folded = crate::text::fold_key(value);
         let folded = folded.trim_start_matches("cap ").trim();
         match folded {
             "xa" | "commune" | "phuong" => Some(Level::Commune),
             "tinh" | "province" => Some(Level::Province),
-            "bo" | "bo/nganh" | "nganh" | "ministry" => Some(Level::Ministry),
+            "bo" | "bo nganh" | "nganh" | "ministry" => Some(Level::Ministry),
             _ => None,
         }
     }

@@ -49,14 +49,12 @@ pub fn load_all(backend: &dyn Backend) -> Result<(Vec<Procedure>, usize), Catalo
 }
 
 fn generation(backend: &dyn Backend) -> Result<u64, CatalogError> {
-    match backend.get(TREE, GENERATION_KEY)? {
-        None => Ok(0),
-        Some(bytes) => <[u8; 8]>::try_from(bytes.as_slice())
-            .map(u64::from_be_bytes)
-            .map_err(|_| CatalogError::Corrupt {
-                reason: "unreadable catalogue generation".into(),
-            }),
-    }
+    // An unreadable stamp counts as "no generation": the index is then rebuilt and the stamp
+    // rewritten, instead of the cache refusing to open for good.
+    Ok(backend
+        .get(TREE, GENERATION_KEY)?
+        .and_then(|bytes| <[u8; 8]>::try_from(bytes.as_slice()).ok())
+        .map_or(0, u64::from_be_bytes))
 }
 
 /// Reads the persisted search index blob, if it matches the stored records.
@@ -71,13 +69,9 @@ pub fn load_index_blob(backend: &dyn Backend) -> Result<Option<Vec<u8>>, Catalog
     }
 }
 
-/// Writes changed procedures with a new generation in one atomic, flushed batch, then the
-/// index built from them, stamped with that generation.
-pub fn save(
-    backend: &dyn Backend,
-    changed: &[&Procedure],
-    index_blob: &[u8],
-) -> Result<(), CatalogError> {
+/// Writes changed procedures with a new generation in one atomic, flushed batch; returns the
+/// generation the index built from them must carry.
+pub fn save_records(backend: &dyn Backend, changed: &[&Procedure]) -> Result<u64, CatalogError> {
     let next = generation(backend)?.wrapping_add(1);
     let mut batch = Batch::new();
     for procedure in changed {
@@ -88,8 +82,17 @@ pub fn save(
     }
     batch.put(GENERATION_KEY, next.to_be_bytes().to_vec());
     backend.apply(TREE, batch)?;
+    Ok(next)
+}
+
+/// Writes the index blob, stamped with the generation of the records it was built from.
+pub fn save_index(
+    backend: &dyn Backend,
+    generation: u64,
+    index_blob: &[u8],
+) -> Result<(), CatalogError> {
     let mut stamped = Vec::with_capacity(index_blob.len() + 8);
-    stamped.extend_from_slice(&next.to_be_bytes());
+    stamped.extend_from_slice(&generation.to_be_bytes());
     stamped.extend_from_slice(index_blob);
     backend.write_blob(INDEX_BLOB, &stamped)?;
     Ok(())
@@ -105,7 +108,8 @@ mod tests {
     fn an_index_blob_from_another_generation_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let backend = SledBackend::open(dir.path(), Area::Cache).unwrap();
-        save(&backend, &[], b"first").unwrap();
+        let generation = save_records(&backend, &[]).unwrap();
+        save_index(&backend, generation, b"first").unwrap();
         assert_eq!(load_index_blob(&backend).unwrap(), Some(b"first".to_vec()));
         // A crash after the records' batch but before the blob: the blob is one generation old.
         let mut batch = Batch::new();

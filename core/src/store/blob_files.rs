@@ -49,17 +49,34 @@ pub fn write(directory: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreErro
     let path = blob_path(directory, name)?;
     let folder = directory.join(BLOB_FOLDER);
     fs::create_dir_all(&folder).map_err(io)?;
-    let temporary = folder.join(format!("{name}.tmp"));
+    // A name of its own per write, so two writers never share a temporary file.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let sequence = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = folder.join(format!("{name}.{}.{sequence}.tmp", std::process::id()));
     let mut file = fs::File::create(&temporary).map_err(io)?;
     file.write_all(bytes)
         .and_then(|_| file.sync_all())
         .map_err(io)?;
     drop(file);
-    fs::rename(&temporary, &path).map_err(io)?;
+    if let Err(error) = fs::rename(&temporary, &path) {
+        let _ = fs::remove_file(&temporary);
+        return Err(io(error));
+    }
     // The rename itself must reach the disk before the write is acknowledged.
     fs::File::open(&folder)
         .and_then(|dir| dir.sync_all())
         .map_err(io)
+}
+
+/// Removes temporary files a crash left behind (called when a database is opened).
+pub fn remove_leftovers(directory: &Path) {
+    if let Ok(entries) = fs::read_dir(directory.join(BLOB_FOLDER)) {
+        for entry in entries.flatten() {
+            if entry.path().extension().is_some_and(|ext| ext == "tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// Bytes the blob files occupy.

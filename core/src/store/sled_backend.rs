@@ -29,11 +29,15 @@ impl SledBackend {
             .mode(sled::Mode::LowSpace);
         let opened = catch_unwind(AssertUnwindSafe(|| config.open()));
         match opened {
-            Ok(Ok(db)) => Ok(SledBackend {
-                db,
-                area,
-                directory: path.to_path_buf(),
-            }),
+            Ok(Ok(db)) => {
+                // Only one opener per directory gets here, so leftovers are nobody's.
+                blob_files::remove_leftovers(path);
+                Ok(SledBackend {
+                    db,
+                    area,
+                    directory: path.to_path_buf(),
+                })
+            }
             Ok(Err(error)) => Err(StoreError::from_sled(area, error)),
             Err(panic) => Err(StoreError::Corrupt {
                 area,

@@ -25,9 +25,12 @@ pub fn find_procedure_codes(text: &str) -> Vec<FoundCode> {
     let mut found = Vec::new();
     let mut i = 0;
     while i + 8 <= bytes.len() {
-        let boundary_before =
-            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
-        let boundary_after = bytes.get(i + 8).is_none_or(|b| !b.is_ascii_alphanumeric());
+        // A hyphen joins: `1.001193-220921-0099` is a dossier code, not a procedure code.
+        let joined = |b: &u8| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-';
+        let boundary_before = i == 0 || !joined(&bytes[i - 1]);
+        let boundary_after = bytes
+            .get(i + 8)
+            .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
         let candidate = text.get(i..i + 8).filter(|c| is_procedure_code(c));
         if let (true, true, Some(code)) = (boundary_before, boundary_after, candidate) {
             found.push(FoundCode {
@@ -112,6 +115,7 @@ mod tests {
             assert!(find_procedure_codes(text).is_empty(), "{text}");
         }
         assert!(!is_procedure_code("1.014955-Xoa"));
+        assert!(find_procedure_codes("1.001193-220921-0099 khai sinh").is_empty());
     }
 
     #[test]

@@ -150,7 +150,13 @@ fn decode_telex(word: &[char]) -> Option<(Vec<char>, Tone)> {
                 add_circumflex(&mut letters);
             }
             'w' => {
-                if let Some(i) = last_of(&letters, &['a'])
+                // Right after an `a` the key is a breve (`hoawjc` hoặc, `quawng` quăng);
+                // otherwise it is a horn (`thuowng` thương).
+                if letters.last() == Some(&'a') {
+                    if let Some(last) = letters.last_mut() {
+                        *last = 'ă';
+                    }
+                } else if let Some(i) = last_of(&letters, &['a'])
                     .filter(|_| !letters.contains(&'o') && !letters.contains(&'u'))
                 {
                     letters[i] = 'ă';
@@ -236,6 +242,8 @@ mod tests {
         assert_eq!(decoded("chuwngs thuwcj"), "chứng thực");
         assert_eq!(decoded("ddaats ddai"), "đất đai");
         assert_eq!(decoded("hoaf"), "hoà");
+        assert_eq!(decoded("hoawjc"), "hoặc");
+        assert_eq!(decoded("quawng"), "quăng");
     }
 
     #[test]

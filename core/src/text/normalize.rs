@@ -30,12 +30,11 @@ pub fn display_form(text: &str) -> String {
 
 /// [`display_form`] without a copy when the text already is in display form (the usual case).
 pub(crate) fn display_cow(text: &str) -> std::borrow::Cow<'_, str> {
-    let already = text.is_ascii()
-        || (unicode_normalization::is_nfc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes
-            && !text
-                .chars()
-                .any(|c| is_invisible(c) || matches!(c, 'ƣ' | 'Ƣ')));
+    let needs_repair = |c: char| is_invisible(c) || c.is_control() || matches!(c, 'ƣ' | 'Ƣ');
+    let already = !text.chars().any(needs_repair)
+        && (text.is_ascii()
+            || unicode_normalization::is_nfc_quick(text.chars())
+                == unicode_normalization::IsNormalized::Yes);
     if already {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -45,6 +44,8 @@ pub(crate) fn display_cow(text: &str) -> std::borrow::Cow<'_, str> {
             .map(|c| match c {
                 'ƣ' => 'ư',
                 'Ƣ' => 'Ư',
+                // Line breaks and terminal escapes have no place in a name or a query.
+                _ if c.is_control() => ' ',
                 _ => c,
             })
             .collect(),
@@ -200,6 +201,11 @@ mod tests {
         assert_eq!(normalize("thủy"), normalize("thuỷ"));
         assert_eq!(normalize("khỏe"), normalize("khoẻ"));
         assert_eq!(normalize("Hòa"), "hoà");
+    }
+
+    #[test]
+    fn control_characters_become_spaces() {
+        assert_eq!(display_form("Cấp\nphép\u{1b}[31m"), "Cấp phép [31m");
     }
 
     #[test]

@@ -112,6 +112,18 @@ pub fn decode(bytes: &[u8]) -> Result<SearchIndex, DecodeError> {
     if reader.at != bytes.len() {
         return Err(DecodeError::Damaged("trailing bytes"));
     }
+    // Prefix search needs a sorted vocabulary, and highlights must stay inside the name.
+    if terms.windows(2).any(|pair| pair[0] >= pair[1]) {
+        return Err(DecodeError::Damaged("vocabulary out of order"));
+    }
+    for doc in &docs {
+        let length = doc.name.chars().count() as u32;
+        if doc.tokens.iter().any(|t| t.start > t.end || t.end > length)
+            || doc.content_start as usize > doc.tokens.len()
+        {
+            return Err(DecodeError::Damaged("word outside its name"));
+        }
+    }
     Ok(SearchIndex {
         docs,
         terms,
@@ -258,7 +270,21 @@ mod tests {
         for at in 0..blob.len() {
             let mut damaged = blob.clone();
             damaged[at] ^= 0xff;
-            let _ = decode(&damaged);
+            if let Ok(index) = decode(&damaged) {
+                for doc in &index.docs {
+                    let length = doc.name.chars().count() as u32;
+                    assert!(
+                        doc.tokens
+                            .iter()
+                            .all(|t| t.start <= t.end && t.end <= length),
+                        "byte {at}"
+                    );
+                }
+                assert!(
+                    index.terms.windows(2).all(|pair| pair[0] < pair[1]),
+                    "byte {at}"
+                );
+            }
         }
     }
 }

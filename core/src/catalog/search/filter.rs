@@ -8,7 +8,9 @@ use crate::text::fold_key;
 /// The request's restrictions, resolved against the index once per search.
 pub struct Filter {
     all_provinces: bool,
-    field: Option<u32>,
+    /// Field ids allowed: every spelling of the field asked for (`Thi đua – Khen thưởng` and
+    /// `Thi đua, khen thưởng` are one field published under several names).
+    fields: Option<Vec<bool>>,
     agencies: Option<Vec<bool>>,
     level: Option<u8>,
 }
@@ -16,12 +18,16 @@ pub struct Filter {
 impl Filter {
     /// Resolves names to ids; unknown names are invalid input, not "no results".
     pub fn new(index: &SearchIndex, request: &SearchRequest) -> Result<Filter, CatalogError> {
-        let field = match &request.field {
+        let fields = match &request.field {
             None => None,
             Some(name) => {
                 let wanted = fold_key(name);
-                let id = index.fields_folded().iter().position(|f| *f == wanted);
-                Some(id.ok_or_else(|| invalid(format!("no field named “{}”", name.trim())))? as u32)
+                let matching: Vec<bool> =
+                    index.fields_folded().iter().map(|f| *f == wanted).collect();
+                if !matching.contains(&true) {
+                    return Err(invalid(format!("no field named “{}”", name.trim())));
+                }
+                Some(matching)
             }
         };
         let agencies = match &request.agency {
@@ -41,7 +47,7 @@ impl Filter {
         };
         Ok(Filter {
             all_provinces: request.all_provinces,
-            field,
+            fields,
             agencies,
             level: request.level.map(level_bit),
         })
@@ -49,7 +55,7 @@ impl Filter {
 
     /// True when something beyond province scope restricts the results.
     pub fn narrows(&self) -> bool {
-        self.field.is_some() || self.agencies.is_some() || self.level.is_some()
+        self.fields.is_some() || self.agencies.is_some() || self.level.is_some()
     }
 
     /// The documents that may be returned, as a bit set over document ids.
@@ -78,7 +84,10 @@ impl Filter {
     /// True when the document may be returned.
     pub fn allows(&self, doc: &Doc) -> bool {
         (self.all_provinces || doc.served)
-            && self.field.is_none_or(|f| f == doc.field)
+            && self
+                .fields
+                .as_ref()
+                .is_none_or(|ok| ok.get(doc.field as usize) == Some(&true))
             && self.level.is_none_or(|bit| doc.levels & bit != 0)
             && self.agencies.as_ref().is_none_or(|ok| {
                 doc.agencies

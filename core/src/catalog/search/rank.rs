@@ -78,7 +78,19 @@ pub struct Scored {
     content_len: u32,
     /// First-stage coverage band (higher is better).
     band: u8,
+    /// 0: its code was typed; 1: scored in full; 2: first-stage score only.
+    tier: u8,
 }
+
+/// An empty slot of the per-document best scores.
+const UNSEEN: Scored = Scored {
+    doc: 0,
+    score: 0.0,
+    variant: None,
+    content_len: 0,
+    band: 0,
+    tier: u8::MAX,
+};
 
 /// The best documents of a search, in order, and how many matched in all.
 #[derive(Debug, Default)]
@@ -96,8 +108,8 @@ pub struct Ranking {
 struct Scratch {
     /// One bit set per distinct query term, `words` u64 each, back to back.
     term_bits: Vec<u64>,
-    best: Vec<f32>,
-    best_variant: Vec<u16>,
+    /// Best result per document so far (`UNSEEN` when none).
+    best: Vec<Scored>,
     seen: Vec<u32>,
     candidates: Vec<Scored>,
     /// Every document matching some wording, for the total.
@@ -110,12 +122,16 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-const NO_VARIANT: u16 = u16::MAX;
-
-/// Best first; ties to the shorter name, then to the lower code (document ids follow codes).
+/// Best first. Typed codes, then documents scored in full, then the rest by coverage band and
+/// cheap score: the band comes first there because deeper pages pull in lower bands, and a page
+/// must stay a slice of the same order. Ties go to the shorter name, then the lower code
+/// (document ids follow codes).
 fn order(a: &Scored, b: &Scored) -> std::cmp::Ordering {
-    b.score
-        .total_cmp(&a.score)
+    let band = |s: &Scored| if s.tier == 2 { s.band } else { 0 };
+    a.tier
+        .cmp(&b.tier)
+        .then(band(b).cmp(&band(a)))
+        .then(b.score.total_cmp(&a.score))
         .then(a.content_len.cmp(&b.content_len))
         .then(a.doc.cmp(&b.doc))
 }
@@ -173,8 +189,7 @@ pub fn rank(
         let scratch = &mut *scratch;
         if scratch.best.len() != index.len() {
             *scratch = Scratch {
-                best: vec![f32::NEG_INFINITY; index.len()],
-                best_variant: vec![NO_VARIANT; index.len()],
+                best: vec![UNSEEN; index.len()],
                 ..Scratch::default()
             };
         }
@@ -199,14 +214,13 @@ pub fn rank(
                 }
             }
         }
-        let keep = |scratch: &mut Scratch, doc: u32, score: f32, variant: u16| {
-            let slot = doc as usize;
-            if scratch.best[slot] == f32::NEG_INFINITY {
-                scratch.seen.push(doc);
+        let keep = |scratch: &mut Scratch, scored: Scored| {
+            let slot = scored.doc as usize;
+            if scratch.best[slot].tier == UNSEEN.tier {
+                scratch.seen.push(scored.doc);
             }
-            if score > scratch.best[slot] {
-                scratch.best[slot] = score;
-                scratch.best_variant[slot] = variant;
+            if order(&scored, &scratch.best[slot]).is_lt() {
+                scratch.best[slot] = scored;
             }
         };
         for code in &analyzed.procedure_codes {
@@ -214,7 +228,18 @@ pub fn rank(
                 .doc_id(code)
                 .filter(|d| allowed[*d as usize / 64] & (1 << (d % 64)) != 0)
             {
-                keep(scratch, doc, CODE_SCORE, NO_VARIANT);
+                let content_len = index.content_len(doc);
+                keep(
+                    scratch,
+                    Scored {
+                        doc,
+                        score: CODE_SCORE,
+                        variant: None,
+                        content_len,
+                        band: 0,
+                        tier: 0,
+                    },
+                );
                 scratch.matching[doc as usize / 64] |= 1 << (doc % 64);
             }
         }
@@ -247,12 +272,22 @@ pub fn rank(
                 });
             }
             for (position, scored) in candidates.iter().enumerate() {
-                let score = if position < RESCORED {
-                    full_score(&index.docs[scored.doc as usize], terms).unwrap_or(scored.score)
+                let rescored = if position < RESCORED {
+                    full_score(&index.docs[scored.doc as usize], terms).map(|score| Scored {
+                        score,
+                        tier: 1,
+                        ..*scored
+                    })
                 } else {
-                    scored.score
+                    None
                 };
-                keep(scratch, scored.doc, score, variant as u16);
+                keep(
+                    scratch,
+                    Scored {
+                        variant: Some(variant),
+                        ..rescored.unwrap_or(*scored)
+                    },
+                );
             }
             candidates.clear();
             scratch.candidates = candidates;
@@ -265,15 +300,8 @@ pub fn rank(
         let mut top: Vec<Scored> = Vec::with_capacity(scratch.seen.len());
         for &doc in &scratch.seen {
             let slot = doc as usize;
-            let variant = scratch.best_variant[slot];
-            top.push(Scored {
-                doc,
-                score: scratch.best[slot],
-                variant: (variant != NO_VARIANT).then_some(variant as usize),
-                content_len: index.content_len(doc),
-                band: 0,
-            });
-            scratch.best[slot] = f32::NEG_INFINITY;
+            top.push(scratch.best[slot]);
+            scratch.best[slot] = UNSEEN;
         }
         scratch.seen.clear();
         keep_best(&mut top, wanted);
@@ -481,6 +509,7 @@ impl FirstStage<'_> {
                     variant: None,
                     content_len: length,
                     band: band_index as u8,
+                    tier: 2,
                 });
             }
         }
@@ -604,6 +633,7 @@ pub fn browse(index: &SearchIndex, filter: &Filter, wanted: usize) -> Ranking {
             variant: None,
             content_len: index.content_len(doc),
             band: 0,
+            tier: 2,
         })
         .collect();
     Ranking {

@@ -118,34 +118,72 @@ fn highlights_cover_the_matched_words_in_the_display_name() {
 
 #[test]
 fn paging_returns_consecutive_slices_of_one_ranking() {
-    for query in [
+    let queries = [
         "cấp giấy phép",
         "đăng ký",
         "dang ky tam tru cho nguoi o tro",
         "sổ đỏ",
-    ] {
-        let page = |offset: usize, limit: usize| {
-            find_with(SearchRequest {
-                query: query.into(),
-                offset,
-                limit,
-                ..SearchRequest::default()
-            })
-        };
-        let whole = page(0, 42);
-        let mut paged: Vec<String> = Vec::new();
-        for offset in (0..42).step_by(7) {
-            let slice = page(offset, 7);
-            assert_eq!(
-                slice.total, whole.total,
-                "{query}: total differs at offset {offset}"
-            );
-            paged.extend(slice.hits.into_iter().map(|h| h.code));
+        "giay phep lai xe",
+    ];
+    for query in queries {
+        for all_provinces in [false, true] {
+            let page = |offset: usize, limit: usize| {
+                find_with(SearchRequest {
+                    query: query.into(),
+                    offset,
+                    limit,
+                    all_provinces,
+                    ..SearchRequest::default()
+                })
+            };
+            let total = page(0, 1).total;
+            let whole: Vec<String> = page(0, 100).hits.into_iter().map(|h| h.code).collect();
+            for size in [7, 10] {
+                let mut paged: Vec<String> = Vec::new();
+                for offset in (0..total.min(100)).step_by(size) {
+                    let slice = page(offset, size);
+                    assert_eq!(
+                        slice.total, total,
+                        "{query}: total differs at offset {offset}"
+                    );
+                    paged.extend(slice.hits.into_iter().map(|h| h.code));
+                }
+                paged.truncate(100);
+                assert_eq!(
+                    paged, whole,
+                    "{query} (all provinces: {all_provinces}), pages of {size}"
+                );
+            }
         }
-        let whole: Vec<String> = whole.hits.into_iter().map(|h| h.code).collect();
-        assert_eq!(paged, whole, "{query}");
-        assert!(!whole.is_empty());
     }
+}
+
+#[test]
+fn every_spelling_of_a_field_reaches_the_same_procedures() {
+    // The catalogue publishes one field as `Thi đua – Khen thưởng`, `Thi đua - khen thưởng`,
+    // `Thi đua, khen thưởng` and `Thi đua khen thưởng`.
+    let browse = |field: &str| {
+        find_with(SearchRequest {
+            field: Some(field.into()),
+            limit: 10,
+            all_provinces: true,
+            ..SearchRequest::default()
+        })
+    };
+    let totals: Vec<usize> = [
+        "Thi đua – Khen thưởng",
+        "Thi đua - khen thưởng",
+        "Thi đua, khen thưởng",
+        "Thi đua khen thưởng",
+    ]
+    .iter()
+    .map(|f| browse(f).total)
+    .collect();
+    assert!(
+        totals.windows(2).all(|pair| pair[0] == pair[1]),
+        "{totals:?}"
+    );
+    assert!(totals[0] > 25, "{totals:?}");
 }
 
 #[test]
