@@ -52,8 +52,7 @@ pub struct DetailSource {
 pub struct Catalog {
     index: RwLock<Arc<SearchIndex>>,
     synonyms: Synonyms,
-    /// Held across load → merge → save of an import: two imports at once would each merge
-    /// into the same old catalogue and the last one would drop the other's rows.
+    /// Held across load → merge → save of an import (see `merge_and_commit`).
     imports: Mutex<()>,
 }
 
@@ -120,16 +119,11 @@ impl Catalog {
                 reason: format!("no valid row among {} rows", report.read),
             });
         }
-        let _one_import_at_a_time = self
-            .imports
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (stored, _) = repository::load_all(cache)?;
-        let mut merge = Merge::new(stored);
-        for procedure in parsed.procedures {
-            merge.upsert(procedure, &mut report);
-        }
-        self.commit(cache, &merge)?;
+        self.merge_and_commit(cache, |merge| {
+            for procedure in parsed.procedures {
+                merge.upsert(procedure, &mut report);
+            }
+        })?;
         Ok(report)
     }
 
@@ -139,34 +133,51 @@ impl Catalog {
         cache: &dyn Backend,
         sources: &[DetailSource],
     ) -> Result<ImportReport, CatalogError> {
+        let mut report = ImportReport {
+            read: sources.len(),
+            ..ImportReport::default()
+        };
+        let reject = |position: usize, reason: String, code: Option<String>| RejectedRow {
+            line: position as u64 + 1,
+            code,
+            reason: format!("{}: {reason}", sources[position].name),
+        };
+        let mut records = Vec::with_capacity(sources.len());
+        for (position, source) in sources.iter().enumerate() {
+            match details::parse_detail_record(&source.text) {
+                Ok(record) => records.push((position, record)),
+                Err(error) => report
+                    .rejected
+                    .push(reject(position, error.to_string(), None)),
+            }
+        }
+        self.merge_and_commit(cache, |merge| {
+            for (position, record) in records {
+                let code = record.code.clone();
+                if let Err(reason) = merge.attach(record, &mut report) {
+                    report.rejected.push(reject(position, reason, Some(code)));
+                }
+            }
+        })?;
+        Ok(report)
+    }
+
+    /// Loads the stored catalogue, applies `change` and saves the result, one import at a time:
+    /// two imports at once would each merge into the same old catalogue and the last one would
+    /// drop the other's rows.
+    fn merge_and_commit(
+        &self,
+        cache: &dyn Backend,
+        change: impl FnOnce(&mut Merge),
+    ) -> Result<(), CatalogError> {
         let _one_import_at_a_time = self
             .imports
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (stored, _) = repository::load_all(cache)?;
         let mut merge = Merge::new(stored);
-        let mut report = ImportReport {
-            read: sources.len(),
-            ..ImportReport::default()
-        };
-        for (position, source) in sources.iter().enumerate() {
-            let reject = |reason: String, code: Option<String>| RejectedRow {
-                line: position as u64 + 1,
-                code,
-                reason: format!("{}: {reason}", source.name),
-            };
-            match details::parse_detail_record(&source.text) {
-                Ok(record) => {
-                    let code = record.code.clone();
-                    if let Err(reason) = merge.attach(record, &mut report) {
-                        report.rejected.push(reject(reason, Some(code)));
-                    }
-                }
-                Err(error) => report.rejected.push(reject(error.to_string(), None)),
-            }
-        }
-        self.commit(cache, &merge)?;
-        Ok(report)
+        change(&mut merge);
+        self.commit(cache, &merge)
     }
 
     fn commit(&self, cache: &dyn Backend, merge: &Merge) -> Result<(), CatalogError> {

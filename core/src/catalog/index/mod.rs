@@ -102,6 +102,21 @@ pub struct SearchIndex {
     agencies_folded: Vec<String>,
 }
 
+/// For each id of a vocabulary, the sorted ids of the documents with a word of that id.
+fn postings_by(docs: &[Doc], vocabulary: usize, id: impl Fn(&DocToken) -> u32) -> Vec<Vec<u32>> {
+    let mut postings = vec![Vec::new(); vocabulary];
+    for (doc_id, doc) in docs.iter().enumerate() {
+        for token in &doc.tokens {
+            if let Some(list) = postings.get_mut(id(token) as usize)
+                && list.last() != Some(&(doc_id as u32))
+            {
+                list.push(doc_id as u32);
+            }
+        }
+    }
+    postings
+}
+
 fn intern(vocabulary: &mut Vec<String>, ids: &mut HashMap<String, u32>, value: &str) -> u32 {
     if let Some(&id) = ids.get(value) {
         return id;
@@ -197,28 +212,8 @@ impl SearchIndex {
 
     /// Derives the lookup tables from the persisted parts.
     pub fn with_lookups(mut self) -> SearchIndex {
-        let mut postings = vec![Vec::new(); self.terms.len()];
-        for (doc_id, doc) in self.docs.iter().enumerate() {
-            for token in &doc.tokens {
-                if let Some(list) = postings.get_mut(token.term as usize)
-                    && list.last() != Some(&(doc_id as u32))
-                {
-                    list.push(doc_id as u32);
-                }
-            }
-        }
-        self.postings = postings;
-        let mut exact_postings = vec![Vec::new(); self.exacts.len()];
-        for (doc_id, doc) in self.docs.iter().enumerate() {
-            for token in &doc.tokens {
-                if let Some(list) = exact_postings.get_mut(token.exact as usize)
-                    && list.last() != Some(&(doc_id as u32))
-                {
-                    list.push(doc_id as u32);
-                }
-            }
-        }
-        self.exact_postings = exact_postings;
+        self.postings = postings_by(&self.docs, self.terms.len(), |token| token.term);
+        self.exact_postings = postings_by(&self.docs, self.exacts.len(), |token| token.exact);
         self.served_bits = vec![0; self.docs.len().div_ceil(64)];
         for (doc_id, doc) in self.docs.iter().enumerate() {
             if doc.served {
