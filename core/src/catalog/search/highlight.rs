@@ -5,7 +5,7 @@ use crate::catalog::index::Doc;
 
 /// Character ranges of the matched words, neighbours separated only by spaces merged.
 pub fn highlight(doc: &Doc, terms: &[PreparedTerm]) -> Vec<(u32, u32)> {
-    let mut matched: Vec<usize> = positions(doc, terms)
+    let mut matched: Vec<usize> = positions(doc, terms, u32::MAX)
         .into_iter()
         .flatten()
         .map(usize::from)

@@ -12,7 +12,7 @@ use crate::text::{AnalyzedQuery, QueryTerm, collate};
 const MAX_TERMS: usize = 32;
 /// Documents per wording scored in full. The same number whatever the page, so that pages are
 /// consecutive slices of one ranking; the rest keep their first-stage score.
-const RESCORED: usize = 24;
+const RESCORED: usize = 16;
 /// Share of the query's weight a document of three or more query words must cover.
 const MIN_COVERAGE: f32 = 0.4;
 /// Bonus of procedures carried out at commune or province level.
@@ -80,6 +80,8 @@ pub struct Scored {
     band: u8,
     /// 0: its code was typed; 1: scored in full; 2: first-stage score only.
     tier: u8,
+    /// The wording's terms the document holds (first stage), so rescoring skips the others.
+    mask: u32,
 }
 
 /// An empty slot of the per-document best scores.
@@ -90,6 +92,7 @@ const UNSEEN: Scored = Scored {
     content_len: 0,
     band: 0,
     tier: u8::MAX,
+    mask: 0,
 };
 
 /// The best documents of a search, in order, and how many matched in all.
@@ -238,6 +241,7 @@ pub fn rank(
                         content_len,
                         band: 0,
                         tier: 0,
+                        mask: u32::MAX,
                     },
                 );
                 scratch.matching[doc as usize / 64] |= 1 << (doc % 64);
@@ -273,10 +277,12 @@ pub fn rank(
             }
             for (position, scored) in candidates.iter().enumerate() {
                 let rescored = if position < RESCORED {
-                    full_score(&index.docs[scored.doc as usize], terms).map(|score| Scored {
-                        score,
-                        tier: 1,
-                        ..*scored
+                    full_score(&index.docs[scored.doc as usize], terms, scored.mask).map(|score| {
+                        Scored {
+                            score,
+                            tier: 1,
+                            ..*scored
+                        }
                     })
                 } else {
                     None
@@ -327,6 +333,23 @@ struct FirstStage<'a> {
     term_bits: &'a [u64],
     allowed: &'a [u64],
 }
+
+/// `SPREAD_BITS[b]` has bit `i` of `b` moved to bit `8 * i`: one bit per byte.
+const SPREAD_BITS: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let mut bit = 0;
+        while bit < 8 {
+            if byte & (1 << bit) != 0 {
+                table[byte] |= 1 << (8 * bit);
+            }
+            bit += 1;
+        }
+        byte += 1;
+    }
+    table
+};
 
 /// Coverage bands used to pick the best candidates without sorting every match.
 const BANDS: usize = 20;
@@ -463,13 +486,36 @@ impl FirstStage<'_> {
             for (term, bits) in block[..used].iter_mut().enumerate() {
                 *bits = self.bits(term, word);
             }
+            // With at most 8 terms, the masks of 8 documents are built at once: each term's
+            // 8 bits for those documents are spread one per byte and shifted to the term's
+            // place, so byte i of `spread` ends up as document i's mask.
+            let mut spread_group = usize::MAX;
+            let mut spread = 0u64;
             while found != 0 {
                 let bit = found.trailing_zeros();
                 found &= found - 1;
-                let mut mask = 0u32;
-                for (term, bits) in block[..used].iter().enumerate() {
-                    mask |= (((bits >> bit) & 1) as u32) << term;
-                }
+                let mask = if used <= 8 {
+                    let group = bit as usize / 8;
+                    if group != spread_group {
+                        spread_group = group;
+                        spread =
+                            block[..used]
+                                .iter()
+                                .enumerate()
+                                .fold(0u64, |acc, (term, bits)| {
+                                    acc | (SPREAD_BITS[((bits >> (group * 8)) & 0xff) as usize]
+                                        << term)
+                                });
+                    }
+                    ((spread >> ((bit as usize % 8) * 8)) & 0xff) as u32
+                } else {
+                    block[..used]
+                        .iter()
+                        .enumerate()
+                        .fold(0u32, |mask, (term, bits)| {
+                            mask | ((((bits >> bit) & 1) as u32) << term)
+                        })
+                };
                 let coverage = table
                     .get(mask as usize)
                     .copied()
@@ -510,6 +556,7 @@ impl FirstStage<'_> {
                     content_len: length,
                     band: band_index as u8,
                     tier: 2,
+                    mask,
                 });
             }
         }
@@ -536,10 +583,15 @@ fn covered_weight(terms: &[PreparedTerm], mut mask: u32) -> f32 {
 
 /// Where each query term matched in a document's name (`None` if it did not), preferring the
 /// word right after the previous term's match.
-pub fn positions(doc: &Doc, terms: &[PreparedTerm]) -> [Option<u16>; MAX_TERMS] {
+/// Only terms whose bit is set in `held` are looked for (the others are known to be absent).
+pub fn positions(doc: &Doc, terms: &[PreparedTerm], held: u32) -> [Option<u16>; MAX_TERMS] {
     let mut found = [None; MAX_TERMS];
     let mut previous: Option<usize> = None;
-    for (slot, term) in found.iter_mut().zip(terms) {
+    for (bit, (slot, term)) in found.iter_mut().zip(terms).enumerate() {
+        if held & (1 << bit) == 0 {
+            previous = None;
+            continue;
+        }
         let following = previous
             .map(|p| p + 1)
             .filter(|&next| doc.tokens.get(next).is_some_and(|t| term.matches(t.term)));
@@ -551,8 +603,8 @@ pub fn positions(doc: &Doc, terms: &[PreparedTerm]) -> [Option<u16>; MAX_TERMS] 
 }
 
 /// The second-stage score; `None` when the words do not match after all.
-fn full_score(doc: &Doc, terms: &[PreparedTerm]) -> Option<f32> {
-    let found = positions(doc, terms);
+fn full_score(doc: &Doc, terms: &[PreparedTerm], held: u32) -> Option<f32> {
+    let found = positions(doc, terms, held);
     let mut matched_weight = 0.0;
     let mut matched = 0usize;
     let mut same_marks = 0usize;
@@ -634,6 +686,7 @@ pub fn browse(index: &SearchIndex, filter: &Filter, wanted: usize) -> Ranking {
             content_len: index.content_len(doc),
             band: 0,
             tier: 2,
+            mask: u32::MAX,
         })
         .collect();
     Ranking {
