@@ -249,3 +249,51 @@ fn nonsense_and_punctuation_find_nothing_without_failing() {
     assert_eq!(find("zzzqqq xxyyz").total, 0);
     assert_eq!(find("!!! ??? ...").total, 0);
 }
+
+/// A small deterministic generator, so the test needs no extra crate and fails reproducibly.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn random_queries_never_panic_and_highlights_stay_inside_names() {
+    let alphabet: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĐƯ0123456789 .-,/()\"'\t\n\u{1b}\u{300}\u{301}\u{303}\u{309}\u{323}\u{200b}ƣ😀"
+        .chars()
+        .collect();
+    let mut random = XorShift(0x5eed_1234_abcd_0001);
+    for _ in 0..3000 {
+        let len = random.below(40);
+        let query: String = (0..len)
+            .map(|_| alphabet[random.below(alphabet.len())])
+            .collect();
+        let request = SearchRequest {
+            query: query.clone(),
+            offset: random.below(30),
+            limit: 1 + random.below(100),
+            all_provinces: random.below(2) == 1,
+            ..SearchRequest::default()
+        };
+        let (index, synonyms) = fixture();
+        let Ok(results) = search(index, synonyms, &request) else {
+            continue;
+        };
+        assert!(results.hits.len() <= request.limit, "{query:?}");
+        for hit in &results.hits {
+            let length = hit.name.chars().count() as u32;
+            for (start, end) in &hit.highlights {
+                assert!(start < end && *end <= length, "{query:?} → {hit:?}");
+            }
+        }
+    }
+}
