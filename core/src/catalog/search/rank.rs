@@ -247,8 +247,15 @@ pub fn rank(
                 scratch.matching[doc as usize / 64] |= 1 << (doc % 64);
             }
         }
+        // A wording with a word no name contains (`cccd` as typed) only matters when no
+        // wording is free of such words (a typo the synonyms cannot fix).
+        let known =
+            |terms: &[PreparedTerm]| terms.iter().all(|t| t.full.is_some() || t.prefix.is_some());
+        let some_wording_known = wordings
+            .iter()
+            .any(|terms| !terms.is_empty() && known(terms));
         for (variant, (terms, term_slots)) in wordings.iter().zip(&slots).enumerate() {
-            if terms.is_empty() {
+            if terms.is_empty() || (some_wording_known && !known(terms)) {
                 continue;
             }
             let mut candidates = std::mem::take(&mut scratch.candidates);
