@@ -30,6 +30,13 @@ use crate::text::{Synonyms, collate, is_procedure_code};
 use import::Merge;
 use index::SearchIndex;
 
+/// Writes the index file for the records of `generation`. The file is a cache of the records:
+/// if writing it fails (disk full), the next open finds its generation stale and rebuilds it,
+/// so the failure does not fail the import or the open.
+fn save_index_file(cache: &dyn Backend, generation: u64, index: &SearchIndex) {
+    let _ = repository::save_index(cache, generation, &index::codec::encode(index));
+}
+
 /// A field (lĩnh vực) and how many procedures it has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldCount {
@@ -60,24 +67,21 @@ impl Catalog {
     /// Loads the persisted index from `cache`; rebuilds it from the stored procedures when it
     /// is missing or unreadable (for instance after an app update changed its format).
     pub fn open(cache: &dyn Backend, synonyms: Synonyms) -> Result<Catalog, CatalogError> {
-        let index = match repository::load_index_blob(cache)?
-            .map(|blob| index::codec::decode(&blob))
-        {
-            Some(Ok(index)) => index,
-            _ => {
-                let (procedures, _unreadable) = repository::load_all(cache)?;
-                if procedures.is_empty() {
-                    SearchIndex::default()
-                } else {
-                    let index = SearchIndex::build(&procedures);
-                    let generation = repository::save_records(cache, &[])?;
-                    // Best effort, as in `commit`: a failed write is retried at next open.
-                    let _ =
-                        repository::save_index(cache, generation, &index::codec::encode(&index));
-                    index
+        let index =
+            match repository::load_index_blob(cache)?.map(|blob| index::codec::decode(&blob)) {
+                Some(Ok(index)) => index,
+                _ => {
+                    let (procedures, _unreadable) = repository::load_all(cache)?;
+                    if procedures.is_empty() {
+                        SearchIndex::default()
+                    } else {
+                        let index = SearchIndex::build(&procedures);
+                        let generation = repository::save_records(cache, &[])?;
+                        save_index_file(cache, generation, &index);
+                        index
+                    }
                 }
-            }
-        };
+            };
         Ok(Catalog {
             index: RwLock::new(Arc::new(index)),
             synonyms,
@@ -188,16 +192,13 @@ impl Catalog {
         let procedures: Vec<Procedure> = merge.procedures.values().cloned().collect();
         let index = SearchIndex::build(&procedures);
         let generation = repository::save_records(cache, &changed)?;
-        let blob = index::codec::encode(&index);
-        // The records are the truth and are saved: search must see them now, whatever happens
-        // to the index file below.
+        save_index_file(cache, generation, &index);
+        // The records are the truth and are saved: search sees them now, whatever happened to
+        // the index file.
         *self
             .index
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(index);
-        // The index file is a cache of the records. If writing it fails (disk full), the next
-        // open finds its generation stale and rebuilds it, so the import still succeeded.
-        let _ = repository::save_index(cache, generation, &blob);
         Ok(())
     }
 

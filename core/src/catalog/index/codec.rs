@@ -124,15 +124,9 @@ pub fn decode(bytes: &[u8]) -> Result<SearchIndex, DecodeError> {
             return Err(DecodeError::Damaged("word outside its name"));
         }
     }
-    Ok(SearchIndex {
-        docs,
-        terms,
-        exacts,
-        fields,
-        agencies,
-        ..SearchIndex::default()
-    }
-    .with_lookups())
+    Ok(SearchIndex::from_parts(
+        docs, terms, exacts, fields, agencies,
+    ))
 }
 
 fn put_u32(out: &mut Vec<u8>, value: u32) {

@@ -199,19 +199,31 @@ impl SearchIndex {
             .iter()
             .map(|old| raw_terms[*old as usize].clone())
             .collect();
-        SearchIndex {
+        SearchIndex::from_parts(docs, terms, exacts, fields, agencies)
+    }
+
+    /// Assembles an index from its persisted parts (what `build` makes and the codec reads)
+    /// and derives the lookup tables, so no index exists without them.
+    pub fn from_parts(
+        docs: Vec<Doc>,
+        terms: Vec<String>,
+        exacts: Vec<String>,
+        fields: Vec<String>,
+        agencies: Vec<String>,
+    ) -> SearchIndex {
+        let mut index = SearchIndex {
             docs,
             terms,
             exacts,
             fields,
             agencies,
             ..SearchIndex::default()
-        }
-        .with_lookups()
+        };
+        index.derive_lookups();
+        index
     }
 
-    /// Derives the lookup tables from the persisted parts.
-    pub fn with_lookups(mut self) -> SearchIndex {
+    fn derive_lookups(&mut self) {
         self.postings = postings_by(&self.docs, self.terms.len(), |token| token.term);
         self.exact_postings = postings_by(&self.docs, self.exacts.len(), |token| token.exact);
         self.served_bits = vec![0; self.docs.len().div_ceil(64)];
@@ -246,7 +258,6 @@ impl SearchIndex {
             .collect();
         self.fields_folded = self.fields.iter().map(|f| fold_key(f)).collect();
         self.agencies_folded = self.agencies.iter().map(|a| fold_key(a)).collect();
-        self
     }
 
     /// Documents containing a folded term id (sorted ids).
