@@ -93,13 +93,48 @@ pub struct SearchIndex {
     exact_postings: Vec<Vec<u32>>,
     served_bits: Vec<u64>,
     content_lens: Vec<u32>,
-    /// Document bit sets of the frequent terms, back to back; `dense_slot` maps a term to its set.
-    dense_bits: Vec<u64>,
-    dense_slot: HashMap<u32, usize>,
+    dense_terms: DenseSets,
+    dense_exacts: DenseSets,
     exact_ids: HashMap<String, u32>,
     code_ids: HashMap<String, u32>,
     fields_folded: Vec<String>,
     agencies_folded: Vec<String>,
+}
+
+/// Document bit sets of the frequent ids of one vocabulary, back to back.
+#[derive(Debug, Clone, Default)]
+struct DenseSets {
+    bits: Vec<u64>,
+    /// Where an id's set starts in `bits`, or `u32::MAX` for an id without one.
+    start: Vec<u32>,
+    words: usize,
+}
+
+impl DenseSets {
+    fn of_frequent(postings: &[Vec<u32>], documents: usize) -> DenseSets {
+        let words = documents.div_ceil(64);
+        let mut sets = DenseSets {
+            bits: Vec::new(),
+            start: vec![u32::MAX; postings.len()],
+            words,
+        };
+        for (id, list) in postings.iter().enumerate() {
+            if list.len() >= DENSE_POSTINGS {
+                let start = sets.bits.len();
+                sets.bits.resize(start + words, 0);
+                for &doc in list {
+                    sets.bits[start + doc as usize / 64] |= 1 << (doc % 64);
+                }
+                sets.start[id] = start as u32;
+            }
+        }
+        sets
+    }
+
+    fn get(&self, id: u32) -> Option<&[u64]> {
+        let start = *self.start.get(id as usize)? as usize;
+        self.bits.get(start..start + self.words)
+    }
 }
 
 /// For each id of a vocabulary, the sorted ids of the documents with a word of that id.
@@ -233,17 +268,8 @@ impl SearchIndex {
             }
         }
         self.content_lens = self.docs.iter().map(Doc::content_len).collect();
-        let words = self.docs.len().div_ceil(64);
-        for (term, list) in self.postings.iter().enumerate() {
-            if list.len() >= DENSE_POSTINGS {
-                let start = self.dense_bits.len();
-                self.dense_bits.resize(start + words, 0);
-                for &doc in list {
-                    self.dense_bits[start + doc as usize / 64] |= 1 << (doc % 64);
-                }
-                self.dense_slot.insert(term as u32, start);
-            }
-        }
+        self.dense_terms = DenseSets::of_frequent(&self.postings, self.docs.len());
+        self.dense_exacts = DenseSets::of_frequent(&self.exact_postings, self.docs.len());
         self.exact_ids = self
             .exacts
             .iter()
@@ -275,10 +301,13 @@ impl SearchIndex {
     /// The documents containing a frequent term as a precomputed bit set (`None` for rarer
     /// terms, whose postings are short enough to walk).
     pub fn dense_bits(&self, term: u32) -> Option<&[u64]> {
-        let words = self.docs.len().div_ceil(64);
-        self.dense_slot
-            .get(&term)
-            .and_then(|&start| self.dense_bits.get(start..start + words))
+        self.dense_terms.get(term)
+    }
+
+    /// The documents containing a frequent exact term as a precomputed bit set (`None` for
+    /// rarer ones).
+    pub fn dense_exact_bits(&self, exact: u32) -> Option<&[u64]> {
+        self.dense_exacts.get(exact)
     }
 
     /// Bit set of the documents shown without the all-provinces switch.

@@ -1,6 +1,7 @@
 //! Highlight ranges for the hits of a page.
 
-use super::rank::{PreparedTerm, positions};
+use super::rank::PreparedTerm;
+use super::rescore::positions;
 use crate::catalog::index::Doc;
 
 /// Character ranges of the matched words, neighbours separated only by spaces merged.

@@ -8,8 +8,10 @@
 //! scored the same way and a document keeps its best. See `docs/decisions/search.md`.
 
 mod filter;
+mod first_stage;
 mod highlight;
 mod rank;
+mod rescore;
 #[cfg(test)]
 mod tests;
 

@@ -4,33 +4,33 @@
 use std::cell::RefCell;
 
 use super::filter::Filter;
-use crate::catalog::index::{Doc, SearchIndex, level_bit};
-use crate::catalog::model::Level;
+use super::first_stage::{FirstStage, StageBuffers};
+use super::rescore::full_score;
+use crate::catalog::index::SearchIndex;
 use crate::text::{AnalyzedQuery, QueryTerm, collate};
 
 /// Query words beyond this are ignored (the match masks are 32 bits).
-const MAX_TERMS: usize = 32;
+pub const MAX_TERMS: usize = 32;
 /// Documents per wording scored in full. The same number whatever the page, so that pages are
 /// consecutive slices of one ranking; the rest keep their first-stage score.
 const RESCORED: usize = 16;
-/// Share of the query's weight a document of three or more query words must cover.
-const MIN_COVERAGE: f32 = 0.4;
 /// Bonus of procedures carried out at commune or province level.
-const LOCAL_BONUS: f32 = 1.0;
+pub const LOCAL_BONUS: f32 = 1.0;
 /// Score of a document whose code was typed in the query.
 const CODE_SCORE: f32 = 1000.0;
 
 /// A query term resolved against the vocabulary.
 #[derive(Debug, Clone)]
 pub struct PreparedTerm {
-    full: Option<u32>,
-    prefix: Option<std::ops::Range<u32>>,
-    exact: Option<u32>,
-    weight: f32,
+    pub(super) full: Option<u32>,
+    pub(super) prefix: Option<std::ops::Range<u32>>,
+    pub(super) exact: Option<u32>,
+    pub(super) weight: f32,
 }
 
 impl PreparedTerm {
-    fn matches(&self, term: u32) -> bool {
+    /// The term matches this folded vocabulary id.
+    pub(super) fn matches(&self, term: u32) -> bool {
         self.full == Some(term)
             || self
                 .prefix
@@ -75,13 +75,13 @@ pub struct Scored {
     pub score: f32,
     /// Which wording it matched best, for highlights.
     pub variant: Option<usize>,
-    content_len: u32,
+    pub(super) content_len: u32,
     /// First-stage coverage band (higher is better).
-    band: u8,
+    pub(super) band: u8,
     /// 0: its code was typed; 1: scored in full; 2: first-stage score only.
-    tier: u8,
+    pub(super) tier: u8,
     /// The wording's terms the document holds (first stage), so rescoring skips the others.
-    mask: u32,
+    pub(super) mask: u32,
 }
 
 /// An empty slot of the per-document best scores.
@@ -117,8 +117,11 @@ struct Scratch {
     candidates: Vec<Scored>,
     /// Every document matching some wording, for the total.
     matching: Vec<u64>,
-    /// Documents per coverage band of the wording being ranked.
-    bands: Vec<Vec<u32>>,
+    /// The wording being ranked, laid out for [`FirstStage::block`].
+    block: Vec<u64>,
+    /// The same for [`FirstStage::exact`].
+    exact: Vec<u64>,
+    stage: StageBuffers,
 }
 
 thread_local! {
@@ -187,7 +190,7 @@ pub fn rank(
         .collect();
     let allowed = filter.allowed_bits(index);
     let words = allowed.len();
-    SCRATCH.with(|cell| {
+    let (total, top) = SCRATCH.with(|cell| {
         let mut scratch = cell.borrow_mut();
         let scratch = &mut *scratch;
         if scratch.best.len() != index.len() {
@@ -200,7 +203,6 @@ pub fn rank(
         scratch.term_bits.resize(distinct.len() * words, 0);
         scratch.matching.clear();
         scratch.matching.resize(words, 0);
-        scratch.bands.resize_with(BANDS + 1, Vec::new);
         for (slot, term) in distinct.iter().enumerate() {
             let bits = &mut scratch.term_bits[slot * words..(slot + 1) * words];
             for id in term_ids(term) {
@@ -259,18 +261,18 @@ pub fn rank(
                 continue;
             }
             let mut candidates = std::mem::take(&mut scratch.candidates);
+            lay_out(index, terms, term_slots, &allowed, scratch);
             let stage = FirstStage {
                 index,
                 terms,
-                slots: term_slots,
-                term_bits: &scratch.term_bits,
-                allowed: &allowed,
+                block: &scratch.block,
+                exact: &scratch.exact,
             };
             stage.run(
                 RESCORED.max(wanted),
                 &mut candidates,
                 &mut scratch.matching,
-                &mut scratch.bands,
+                &mut scratch.stage,
             );
             if candidates.len() > RESCORED {
                 // Whole bands come first, so the rescored set does not depend on how many
@@ -318,253 +320,50 @@ pub fn rank(
         }
         scratch.seen.clear();
         keep_best(&mut top, wanted);
-        Ranking {
-            total,
-            top,
-            wordings: wordings.clone(),
-        }
-    })
+        (total, top)
+    });
+    Ranking {
+        total,
+        top,
+        wordings,
+    }
 }
 
-/// The first stage of one wording: which documents cover enough of it, and the best of them.
-///
-/// A wording's results are the documents covering at least [`MIN_COVERAGE`] of its weight and
-/// no more than [`RELEVANCE_SPREAD`] less than the best-covered document: a query full of
-/// common words should not drag in every procedure that shares one of them. Candidates come
-/// only from the rarest terms (a document with none of them cannot reach the cut-off); the other
-/// terms are read from their bit sets, 64 documents per machine word.
-struct FirstStage<'a> {
-    index: &'a SearchIndex,
-    terms: &'a [PreparedTerm],
-    slots: &'a [usize],
-    term_bits: &'a [u64],
-    allowed: &'a [u64],
-}
-
-/// `SPREAD_BITS[b]` has bit `i` of `b` moved to bit `8 * i`: one bit per byte.
-const SPREAD_BITS: [u64; 256] = {
-    let mut table = [0u64; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let mut bit = 0;
-        while bit < 8 {
-            if byte & (1 << bit) != 0 {
-                table[byte] |= 1 << (8 * bit);
-            }
-            bit += 1;
+/// Fills the scratch's `block` and `exact` with a wording's bit sets, the terms of each word
+/// of 64 documents side by side.
+fn lay_out(
+    index: &SearchIndex,
+    terms: &[PreparedTerm],
+    slots: &[usize],
+    allowed: &[u64],
+    scratch: &mut Scratch,
+) {
+    let width = terms.len();
+    let words = allowed.len();
+    scratch.block.clear();
+    scratch.block.resize(words * width, 0);
+    scratch.exact.clear();
+    scratch.exact.resize(words * width, 0);
+    for (term, &slot) in slots.iter().enumerate() {
+        let bits = &scratch.term_bits[slot * words..(slot + 1) * words];
+        for (word, (bits, allowed)) in bits.iter().zip(allowed).enumerate() {
+            scratch.block[word * width + term] = bits & allowed;
         }
-        byte += 1;
     }
-    table
-};
-
-/// Coverage bands used to pick the best candidates without sorting every match.
-const BANDS: usize = 20;
-/// Term combinations tried, best first, to find the best coverage.
-const BEST_COMBINATIONS_TRIED: usize = 6;
-/// How far below the best coverage a document may fall and still be a result.
-const RELEVANCE_SPREAD: f32 = 0.35;
-
-impl FirstStage<'_> {
-    fn bits(&self, term: usize, word: usize) -> u64 {
-        self.term_bits[self.slots[term] * self.allowed.len() + word]
-    }
-
-    /// The best coverage an allowed document reaches, found by trying the best term
-    /// combinations; `None` when none of those occurs.
-    fn best_coverage(&self, table: &[f32]) -> Option<f32> {
-        let terms = self.terms.len();
-        let all = (1u32 << terms) - 1;
-        // The best combinations lack at most two terms; the best few of those are enough.
-        let mut masks: Vec<u32> = vec![all];
-        if terms > 2 {
-            for first in 0..terms {
-                masks.push(all & !(1 << first));
-                for second in first + 1..terms {
-                    masks.push(all & !(1 << first) & !(1 << second));
+    for (term, prepared) in terms.iter().enumerate() {
+        let Some(exact) = prepared.exact else {
+            continue;
+        };
+        match index.dense_exact_bits(exact) {
+            Some(dense) => {
+                for (word, bits) in dense.iter().enumerate() {
+                    scratch.exact[word * width + term] = *bits;
                 }
             }
-        }
-        masks.retain(|m| (terms <= 2 || m.count_ones() >= 2) && table[*m as usize] >= MIN_COVERAGE);
-        masks.sort_unstable_by(|a, b| table[*b as usize].total_cmp(&table[*a as usize]));
-        masks.truncate(BEST_COMBINATIONS_TRIED);
-        masks
-            .into_iter()
-            .find(|&mask| {
-                (0..self.allowed.len()).any(|word| {
-                    let mut all = self.allowed[word];
-                    let mut rest = mask;
-                    while rest != 0 && all != 0 {
-                        all &= self.bits(rest.trailing_zeros() as usize, word);
-                        rest &= rest - 1;
-                    }
-                    all != 0
-                })
-            })
-            .map(|mask| table[mask as usize])
-    }
-
-    /// Share of the matched terms found with the diacritics they were typed with, so that
-    /// `nhà thuốc` picks names with `thuốc` over the many with `thuộc` for rescoring.
-    fn same_marks(&self, doc: u32, mask: u32) -> f32 {
-        let mut matched = 0u32;
-        let mut same = 0u32;
-        let mut rest = mask;
-        while rest != 0 {
-            let term = &self.terms[rest.trailing_zeros() as usize];
-            rest &= rest - 1;
-            matched += 1;
-            if term
-                .exact
-                .is_some_and(|exact| self.index.exact_postings(exact).binary_search(&doc).is_ok())
-            {
-                same += 1;
-            }
-        }
-        if matched == 0 {
-            0.0
-        } else {
-            same as f32 / matched as f32
-        }
-    }
-
-    /// Marks every result in `matching` and pushes at least `needed` of the best (all of them
-    /// when fewer match) into `candidates` with their cheap score.
-    fn run(
-        &self,
-        needed: usize,
-        candidates: &mut Vec<Scored>,
-        matching: &mut [u64],
-        bands: &mut [Vec<u32>],
-    ) {
-        let terms = self.terms;
-        let total_weight: f32 = terms
-            .iter()
-            .map(|t| t.weight)
-            .sum::<f32>()
-            .max(f32::EPSILON);
-        // Coverage of every combination of matched terms, when there are few enough terms.
-        let table: Vec<f32> = if terms.len() <= 8 {
-            (0u32..1 << terms.len())
-                .map(|mask| covered_weight(terms, mask) / total_weight)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let cutoff = if table.is_empty() {
-            MIN_COVERAGE
-        } else {
-            self.best_coverage(&table).map_or(MIN_COVERAGE, |best| {
-                (best - RELEVANCE_SPREAD).max(MIN_COVERAGE)
-            })
-        };
-        let all_bits = if terms.len() >= 32 {
-            u32::MAX
-        } else {
-            (1u32 << terms.len()) - 1
-        };
-        // The rarest terms a result must hold at least one of.
-        let mut by_weight: Vec<usize> = (0..terms.len()).collect();
-        by_weight.sort_by(|a, b| terms[*b].weight.total_cmp(&terms[*a].weight));
-        let essential = if terms.len() <= 2 {
-            1
-        } else {
-            let mut rest = total_weight;
-            let mut count = 0;
-            while count < by_weight.len() && rest >= cutoff * total_weight {
-                rest -= terms[by_weight[count]].weight;
-                count += 1;
-            }
-            count.max(1)
-        };
-        bands.iter_mut().for_each(Vec::clear);
-        let mut block = [0u64; MAX_TERMS];
-        let used = terms.len().min(MAX_TERMS);
-        for (word, (allowed, matching)) in self.allowed.iter().zip(matching.iter_mut()).enumerate()
-        {
-            let mut found = 0u64;
-            for &term in &by_weight[..essential] {
-                found |= self.bits(term, word);
-            }
-            found &= allowed;
-            if found == 0 {
-                continue;
-            }
-            for (term, bits) in block[..used].iter_mut().enumerate() {
-                *bits = self.bits(term, word);
-            }
-            // With at most 8 terms, the masks of 8 documents are built at once: each term's
-            // 8 bits for those documents are spread one per byte and shifted to the term's
-            // place, so byte i of `spread` ends up as document i's mask.
-            let mut spread_group = usize::MAX;
-            let mut spread = 0u64;
-            while found != 0 {
-                let bit = found.trailing_zeros();
-                found &= found - 1;
-                let mask = if used <= 8 {
-                    let group = bit as usize / 8;
-                    if group != spread_group {
-                        spread_group = group;
-                        spread =
-                            block[..used]
-                                .iter()
-                                .enumerate()
-                                .fold(0u64, |acc, (term, bits)| {
-                                    acc | (SPREAD_BITS[((bits >> (group * 8)) & 0xff) as usize]
-                                        << term)
-                                });
-                    }
-                    ((spread >> ((bit as usize % 8) * 8)) & 0xff) as u32
-                } else {
-                    block[..used]
-                        .iter()
-                        .enumerate()
-                        .fold(0u32, |mask, (term, bits)| {
-                            mask | ((((bits >> bit) & 1) as u32) << term)
-                        })
-                };
-                let coverage = table
-                    .get(mask as usize)
-                    .copied()
-                    .unwrap_or_else(|| covered_weight(terms, mask) / total_weight);
-                let qualifies = if terms.len() <= 2 {
-                    mask == all_bits
-                } else {
-                    mask.count_ones() >= 2 && coverage >= cutoff
-                };
-                if qualifies {
-                    *matching |= 1 << bit;
-                    let band = ((coverage * BANDS as f32) as usize).min(BANDS);
-                    bands[band].push((word * 64) as u32 + bit);
+            None => {
+                for &doc in index.exact_postings(exact) {
+                    scratch.exact[doc as usize / 64 * width + term] |= 1 << (doc % 64);
                 }
-            }
-        }
-        let mut kept = 0;
-        for (band_index, band) in bands.iter().enumerate().rev() {
-            if kept >= needed {
-                break;
-            }
-            kept += band.len();
-            for &doc in band {
-                let mask = (0..used).fold(0u32, |mask, term| {
-                    mask | ((((self.bits(term, doc as usize / 64)) >> (doc % 64)) & 1) as u32)
-                        << term
-                });
-                let coverage = table
-                    .get(mask as usize)
-                    .copied()
-                    .unwrap_or_else(|| covered_weight(terms, mask) / total_weight);
-                let length = self.index.content_len(doc);
-                candidates.push(Scored {
-                    doc,
-                    score: 10.0 * coverage + 2.0 * self.same_marks(doc, mask)
-                        - 0.01 * length as f32,
-                    variant: None,
-                    content_len: length,
-                    band: band_index as u8,
-                    tier: 2,
-                    mask,
-                });
             }
         }
     }
@@ -576,100 +375,6 @@ fn term_ids(term: &PreparedTerm) -> impl Iterator<Item = u32> + '_ {
         .full
         .filter(|id| !term.prefix.as_ref().is_some_and(|r| r.contains(id)));
     full.into_iter().chain(term.prefix.clone().unwrap_or(0..0))
-}
-
-fn covered_weight(terms: &[PreparedTerm], mut mask: u32) -> f32 {
-    let mut sum = 0.0;
-    while mask != 0 {
-        let bit = mask.trailing_zeros() as usize;
-        sum += terms.get(bit).map_or(0.0, |t| t.weight);
-        mask &= mask - 1;
-    }
-    sum
-}
-
-/// Where each query term matched in a document's name (`None` if it did not), preferring the
-/// word right after the previous term's match.
-/// Only terms whose bit is set in `held` are looked for (the others are known to be absent).
-pub fn positions(doc: &Doc, terms: &[PreparedTerm], held: u32) -> [Option<u16>; MAX_TERMS] {
-    let mut found = [None; MAX_TERMS];
-    let mut previous: Option<usize> = None;
-    for (bit, (slot, term)) in found.iter_mut().zip(terms).enumerate() {
-        if held & (1 << bit) == 0 {
-            previous = None;
-            continue;
-        }
-        let following = previous
-            .map(|p| p + 1)
-            .filter(|&next| doc.tokens.get(next).is_some_and(|t| term.matches(t.term)));
-        let position = following.or_else(|| doc.tokens.iter().position(|t| term.matches(t.term)));
-        *slot = position.and_then(|p| u16::try_from(p).ok());
-        previous = position;
-    }
-    found
-}
-
-/// The second-stage score; `None` when the words do not match after all.
-fn full_score(doc: &Doc, terms: &[PreparedTerm], held: u32) -> Option<f32> {
-    let found = positions(doc, terms, held);
-    let mut matched_weight = 0.0;
-    let mut matched = 0usize;
-    let mut same_marks = 0usize;
-    let mut content_hits: u64 = 0;
-    let mut content_extra = 0usize;
-    let content_start = doc.content_start as usize;
-    for (term, position) in terms.iter().zip(&found) {
-        let Some(p) = position.map(usize::from) else {
-            continue;
-        };
-        matched += 1;
-        matched_weight += term.weight;
-        if term.exact.is_some() && term.exact == Some(doc.tokens[p].exact) {
-            same_marks += 1;
-        }
-        if p >= content_start {
-            let offset = p - content_start;
-            if offset < 64 {
-                content_hits |= 1 << offset;
-            } else {
-                content_extra += 1;
-            }
-        }
-    }
-    if matched == 0 {
-        return None;
-    }
-    let total_weight: f32 = terms
-        .iter()
-        .map(|t| t.weight)
-        .sum::<f32>()
-        .max(f32::EPSILON);
-    let coverage = matched_weight / total_weight;
-    let same_marks = same_marks as f32 / matched as f32;
-    let side_by_side = found[..terms.len().min(MAX_TERMS)]
-        .windows(2)
-        .filter(|pair| matches!(pair, [Some(a), Some(b)] if *b == a + 1))
-        .count() as f32
-        / (terms.len().saturating_sub(1).max(1)) as f32;
-    let length = doc.content_len() as f32;
-    let name_covered = (content_hits.count_ones() as usize + content_extra) as f32 / length;
-    let starts_name = if content_hits & 1 == 1 { 1.0 } else { 0.0 };
-    // The app serves residents of one province: what their commune or province office does
-    // comes before what a ministry or an embassy does, other things equal.
-    let local = if doc.levels & (level_bit(Level::Commune) | level_bit(Level::Province)) != 0 {
-        LOCAL_BONUS
-    } else {
-        0.0
-    };
-    Some(
-        10.0 * coverage
-            + 2.0 * same_marks
-            + 3.0 * side_by_side
-            + 3.0 * name_covered
-            + starts_name
-            + local
-            - 0.01 * length,
-    )
 }
 
 /// Every allowed document in Vietnamese alphabetical order of its name.
