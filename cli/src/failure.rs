@@ -22,6 +22,8 @@ pub const EXIT_NOT_FOUND: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code: storage failed.
 pub const EXIT_STORAGE: u8 = 6;
+/// Exit code: stopped on request (128 + SIGINT, as shells report it).
+pub const EXIT_CANCELLED: u8 = 130;
 /// Exit code: a bug.
 pub const EXIT_INTERNAL: u8 = 70;
 
@@ -62,6 +64,7 @@ impl From<CatalogError> for Failure {
             CatalogError::Store(_) | CatalogError::Corrupt { .. } => {
                 Failure::new("storage", EXIT_STORAGE, message)
             }
+            CatalogError::Cancelled(_) => Failure::new("cancelled", EXIT_CANCELLED, message),
         }
     }
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use longan_core::catalog::{Level, SearchRequest};
-use longan_core::{Core, app::read_detail_dir};
+use longan_core::{Cancellation, Core, app::read_detail_dir};
 
 use args::{CatalogCommand, Cli, Command};
 use failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
@@ -128,9 +128,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     format!("cannot read {}: {error}", args.file.display()),
                 )
             })?;
-            let catalog = core.import_catalog_csv(&bytes)?;
+            let catalog = core.import_catalog_csv(&bytes, &Cancellation::new())?;
             let details = match &args.details {
-                Some(dir) => Some(core.import_details(&read_detail_dir(dir)?)?),
+                Some(dir) => {
+                    Some(core.import_details(&read_detail_dir(dir)?, &Cancellation::new())?)
+                }
                 None => None,
             };
             print(&render::import(&catalog, details.as_ref(), args.json))?;

@@ -2,11 +2,15 @@
 //! Native shells (the FFI crate, the CLI) talk to this and nothing deeper.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
+use crate::cancel::Cancellation;
 use crate::catalog::{
     Catalog, CatalogError, DetailSource, FieldCount, ImportReport, Procedure, SearchRequest,
     SearchResults,
 };
+use crate::events::{Event, EventSink, nowhere};
 use crate::store::{OpenReport, Stores};
 use crate::text::Synonyms;
 
@@ -39,11 +43,13 @@ pub struct Core {
     stores: Stores,
     catalog: Catalog,
     outcome: OpenOutcome,
+    events: Arc<dyn EventSink>,
 }
 
 impl Core {
     /// Opens the data directory, and imports the seed if the catalogue is empty.
     pub fn open(data_dir: &Path, seed: Option<&SeedFiles>) -> Result<Core, CatalogError> {
+        let started = Instant::now();
         let synonyms =
             Synonyms::parse(DEFAULT_SYNONYMS).map_err(|error| CatalogError::Corrupt {
                 reason: error.to_string(),
@@ -57,21 +63,39 @@ impl Core {
             },
             stores,
             catalog,
+            events: nowhere(),
         };
+        log::info!(
+            "opened the data directory in {} ms: {} procedures, cache rebuilt: {}",
+            started.elapsed().as_millis(),
+            core.catalog.len(),
+            core.outcome.store.cache_rebuilt_because.is_some(),
+        );
         if let (true, Some(seed)) = (core.catalog.is_empty(), seed) {
-            core.outcome.seeded = Some(core.import_seed(seed)?);
+            core.outcome.seeded = Some(core.import_seed(seed, &Cancellation::new())?);
         }
         Ok(core)
     }
 
-    fn import_seed(&self, seed: &SeedFiles) -> Result<(ImportReport, ImportReport), CatalogError> {
+    /// Sends this core's events to `sink` from now on.
+    pub fn with_events(mut self, sink: Arc<dyn EventSink>) -> Core {
+        self.events = sink;
+        self
+    }
+
+    /// Imports the seed catalogue and its detail records from files. Alters persisted state.
+    pub fn import_seed(
+        &self,
+        seed: &SeedFiles,
+        cancel: &Cancellation,
+    ) -> Result<(ImportReport, ImportReport), CatalogError> {
         let bytes =
             std::fs::read(&seed.catalog_csv).map_err(|error| CatalogError::ImportFailed {
                 reason: format!("cannot read {}: {error}", seed.catalog_csv.display()),
             })?;
-        let catalog = self.import_catalog_csv(&bytes)?;
+        let catalog = self.import_catalog_csv(&bytes, cancel)?;
         let details = match &seed.details_dir {
-            Some(dir) => self.import_details(&read_detail_dir(dir)?)?,
+            Some(dir) => self.import_details(&read_detail_dir(dir)?, cancel)?,
             None => ImportReport::default(),
         };
         Ok((catalog, details))
@@ -82,14 +106,51 @@ impl Core {
         &self.outcome
     }
 
-    /// Imports a catalogue CSV given as bytes. Alters persisted state.
-    pub fn import_catalog_csv(&self, bytes: &[u8]) -> Result<ImportReport, CatalogError> {
-        self.catalog.import_csv(self.stores.cache(), bytes)
+    /// Imports a catalogue CSV given as bytes. Alters persisted state, all or nothing: a
+    /// cancelled import writes nothing.
+    pub fn import_catalog_csv(
+        &self,
+        bytes: &[u8],
+        cancel: &Cancellation,
+    ) -> Result<ImportReport, CatalogError> {
+        let started = Instant::now();
+        let report = self
+            .catalog
+            .import_csv(self.stores.cache(), bytes, cancel)?;
+        self.imported("catalogue rows", &report, started);
+        Ok(report)
     }
 
-    /// Imports full procedure records. Alters persisted state.
-    pub fn import_details(&self, sources: &[DetailSource]) -> Result<ImportReport, CatalogError> {
-        self.catalog.import_details(self.stores.cache(), sources)
+    /// Imports full procedure records. Alters persisted state, all or nothing.
+    pub fn import_details(
+        &self,
+        sources: &[DetailSource],
+        cancel: &Cancellation,
+    ) -> Result<ImportReport, CatalogError> {
+        let started = Instant::now();
+        let report = self
+            .catalog
+            .import_details(self.stores.cache(), sources, cancel)?;
+        self.imported("detail records", &report, started);
+        Ok(report)
+    }
+
+    fn imported(&self, what: &str, report: &ImportReport, started: Instant) {
+        log::info!(
+            "imported {what} in {} ms: {} read, {} added, {} updated, {} rejected",
+            started.elapsed().as_millis(),
+            report.read,
+            report.added,
+            report.updated,
+            report.rejected.len(),
+        );
+        if report.added + report.updated > 0 {
+            self.events.emit(Event::CatalogChanged {
+                procedures: self.catalog.len(),
+                added: report.added,
+                updated: report.updated,
+            });
+        }
     }
 
     /// Searches the catalogue. Performs no I/O.

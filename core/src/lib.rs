@@ -5,8 +5,12 @@
 //! [`Core`] wires the capabilities to one data directory.
 
 pub mod app;
+pub mod cancel;
 pub mod catalog;
+pub mod events;
 pub mod store;
 pub mod text;
 
 pub use app::{Core, OpenOutcome, SeedFiles};
+pub use cancel::{Cancellation, Cancelled};
+pub use events::{Event, EventSink};

@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use longan_core::Cancellation;
 use longan_core::app::DEFAULT_SYNONYMS;
 use longan_core::catalog::Catalog;
 use longan_core::store::{Backend, Batch, Entries, StoreError, Stores};
@@ -85,14 +86,16 @@ fn workload(backend: &dyn Backend, catalogue: &str, every: usize) -> (f64, f64) 
     .expect("catalog");
     let started = Instant::now();
     catalog
-        .import_csv(backend, catalogue.as_bytes())
+        .import_csv(backend, catalogue.as_bytes(), &Cancellation::new())
         .expect("import");
     let first = started.elapsed().as_secs_f64() * 1e3;
     let mut resyncs = Vec::new();
     for round in 1..=RESYNCS {
         let bytes = changed_catalogue(catalogue, round, every);
         let started = Instant::now();
-        let report = catalog.import_csv(backend, &bytes).expect("resync");
+        let report = catalog
+            .import_csv(backend, &bytes, &Cancellation::new())
+            .expect("resync");
         resyncs.push(started.elapsed());
         assert!(
             report.updated >= 5605 / every,

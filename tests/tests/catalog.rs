@@ -1,8 +1,8 @@
 //! End-to-end: the core on a real data directory with the bundled seed — import, persistence,
 //! recovery, and search quality on the public dev set.
 
-use longan_core::Core;
 use longan_core::catalog::{CatalogError, SearchRequest};
+use longan_core::{Cancellation, Core};
 use longan_tests::{devset, seed};
 
 fn request(query: &str) -> SearchRequest {
@@ -40,7 +40,9 @@ fn reimporting_the_same_catalogue_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let core = Core::open(dir.path(), Some(&seed())).unwrap();
     let bytes = std::fs::read(seed().catalog_csv).unwrap();
-    let again = core.import_catalog_csv(&bytes).unwrap();
+    let again = core
+        .import_catalog_csv(&bytes, &Cancellation::new())
+        .unwrap();
     assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 5605));
     // Details survive a re-import of the summary rows.
     assert!(core.procedure("1.001193").unwrap().details_available());

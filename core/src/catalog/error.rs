@@ -29,6 +29,9 @@ pub enum CatalogError {
         /// What is wrong.
         reason: String,
     },
+    /// The caller cancelled the operation before it wrote anything.
+    #[error(transparent)]
+    Cancelled(#[from] crate::cancel::Cancelled),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

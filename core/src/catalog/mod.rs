@@ -25,6 +25,7 @@ pub use import::ImportReport;
 pub use model::{Level, Procedure, Scope};
 pub use search::{SearchHit, SearchRequest, SearchResults};
 
+use crate::cancel::Cancellation;
 use crate::store::Backend;
 use crate::text::{Synonyms, collate, is_procedure_code};
 use import::Merge;
@@ -111,7 +112,9 @@ impl Catalog {
         &self,
         cache: &dyn Backend,
         bytes: &[u8],
+        cancel: &Cancellation,
     ) -> Result<ImportReport, CatalogError> {
+        cancel.check()?;
         let parsed = csv_import::parse_catalog_csv(bytes)?;
         let mut report = ImportReport {
             read: parsed.procedures.len() + parsed.rejected.len(),
@@ -123,7 +126,7 @@ impl Catalog {
                 reason: format!("no valid row among {} rows", report.read),
             });
         }
-        self.merge_and_commit(cache, |merge| {
+        self.merge_and_commit(cache, cancel, |merge| {
             for procedure in parsed.procedures {
                 merge.upsert(procedure, &mut report);
             }
@@ -136,6 +139,7 @@ impl Catalog {
         &self,
         cache: &dyn Backend,
         sources: &[DetailSource],
+        cancel: &Cancellation,
     ) -> Result<ImportReport, CatalogError> {
         let mut report = ImportReport {
             read: sources.len(),
@@ -148,6 +152,7 @@ impl Catalog {
         };
         let mut records = Vec::with_capacity(sources.len());
         for (position, source) in sources.iter().enumerate() {
+            cancel.check()?;
             match details::parse_detail_record(&source.text) {
                 Ok(record) => records.push((position, record)),
                 Err(error) => report
@@ -155,7 +160,7 @@ impl Catalog {
                     .push(reject(position, error.to_string(), None)),
             }
         }
-        self.merge_and_commit(cache, |merge| {
+        self.merge_and_commit(cache, cancel, |merge| {
             for (position, record) in records {
                 let code = record.code.clone();
                 if let Err(reason) = merge.attach(record, &mut report) {
@@ -172,6 +177,7 @@ impl Catalog {
     fn merge_and_commit(
         &self,
         cache: &dyn Backend,
+        cancel: &Cancellation,
         change: impl FnOnce(&mut Merge),
     ) -> Result<(), CatalogError> {
         let _one_import_at_a_time = self
@@ -181,6 +187,8 @@ impl Catalog {
         let (stored, _) = repository::load_all(cache)?;
         let mut merge = Merge::new(stored);
         change(&mut merge);
+        // The last point where stopping leaves the catalogue exactly as it was.
+        cancel.check()?;
         self.commit(cache, &merge)
     }
 
@@ -288,12 +296,12 @@ mod tests {
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 catalog
-                    .import_csv(&backend, csv(0..500).as_bytes())
+                    .import_csv(&backend, csv(0..500).as_bytes(), &Cancellation::new())
                     .unwrap()
             });
             scope.spawn(|| {
                 catalog
-                    .import_csv(&backend, csv(500..1000).as_bytes())
+                    .import_csv(&backend, csv(500..1000).as_bytes(), &Cancellation::new())
                     .unwrap()
             });
         });
@@ -337,13 +345,47 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let backend = SledBackend::open(dir.path(), Area::Cache).unwrap();
         let catalog = Catalog::open(&backend, Synonyms::default()).unwrap();
-        catalog.import_csv(&backend, csv(0..10).as_bytes()).unwrap();
+        catalog
+            .import_csv(&backend, csv(0..10).as_bytes(), &Cancellation::new())
+            .unwrap();
         let failing = NoBlobs(backend);
-        catalog.import_csv(&failing, csv(0..20).as_bytes()).unwrap();
+        catalog
+            .import_csv(&failing, csv(0..20).as_bytes(), &Cancellation::new())
+            .unwrap();
         assert_eq!(catalog.len(), 20);
         assert_eq!(search_total(&catalog, "lái xe số 15"), 1);
         // Reopened, the stale index file is noticed and rebuilt from the records.
         let reopened = Catalog::open(&failing.0, Synonyms::default()).unwrap();
         assert_eq!(reopened.len(), 20);
+    }
+
+    #[test]
+    fn a_cancelled_import_changes_nothing_on_disk_or_in_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = SledBackend::open(dir.path(), Area::Cache).unwrap();
+        let catalog = Catalog::open(&backend, Synonyms::default()).unwrap();
+        let none = Cancellation::new();
+        catalog
+            .import_csv(&backend, csv(0..10).as_bytes(), &none)
+            .unwrap();
+        let cancelled = Cancellation::new();
+        cancelled.cancel();
+        let error = catalog
+            .import_csv(&backend, csv(0..30).as_bytes(), &cancelled)
+            .unwrap_err();
+        assert!(matches!(error, CatalogError::Cancelled(_)), "{error:?}");
+        assert_eq!(catalog.len(), 10);
+        assert_eq!(
+            Catalog::open(&backend, Synonyms::default()).unwrap().len(),
+            10
+        );
+        let sources = [DetailSource {
+            name: "x.md".into(),
+            text: String::new(),
+        }];
+        let error = catalog
+            .import_details(&backend, &sources, &cancelled)
+            .unwrap_err();
+        assert!(matches!(error, CatalogError::Cancelled(_)), "{error:?}");
     }
 }

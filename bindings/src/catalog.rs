@@ -1,0 +1,218 @@
+//! Catalogue records as the UIs get them, converted from the core's.
+
+use longan_core::OpenOutcome;
+use longan_core::catalog::{self as core_catalog, ImportReport, SearchRequest, SearchResults};
+
+use crate::details::ProcedureLevel;
+use crate::utf16::utf16_ranges;
+
+/// A search as a UI asks for it. Only `text` is required.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct SearchQuery {
+    /// The query as typed: any diacritics or none, Telex or VNI keystrokes, abbreviations,
+    /// procedure or dossier codes. May be empty when a filter is given (browse a field).
+    pub text: String,
+    /// Hits to skip (paging).
+    #[uniffi(default = 0)]
+    pub offset: u32,
+    /// Hits per page, 1 to 100.
+    #[uniffi(default = 20)]
+    pub limit: u32,
+    /// Only this field (lĩnh vực), by name, any diacritics or case.
+    #[uniffi(default = None)]
+    pub field: Option<String>,
+    /// Only procedures with an executing agency whose name contains this text.
+    #[uniffi(default = None)]
+    pub agency: Option<String>,
+    /// Only procedures carried out at this level.
+    #[uniffi(default = None)]
+    pub level: Option<ProcedureLevel>,
+    /// Include other provinces' own procedures (normally only national ones and Tây Ninh's).
+    #[uniffi(default = false)]
+    pub all_provinces: bool,
+}
+
+/// A character range of a text, in UTF-16 code units (what Kotlin `String` and Swift
+/// `NSString` index by), end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct TextRange {
+    /// First unit.
+    pub start: u32,
+    /// One past the last unit.
+    pub end: u32,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SearchHit {
+    /// Procedure code, e.g. `1.001193`.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Field (lĩnh vực).
+    pub field: String,
+    /// The parts of `name` the query matched, to highlight.
+    pub highlights: Vec<TextRange>,
+    /// The full record (documents, fees, steps) is available offline.
+    pub details_available: bool,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SearchPage {
+    /// The query as given.
+    pub query: String,
+    /// Matching procedures in all pages.
+    pub total: u64,
+    /// This page, best first.
+    pub hits: Vec<SearchHit>,
+    /// The query after Telex / VNI decoding, when that changed it ("did you mean").
+    pub decoded_query: Option<String>,
+    /// Dossier codes found in the query (offer to track them).
+    pub dossier_codes: Vec<String>,
+}
+
+/// A field with how many procedures it has.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FieldCount {
+    /// Field name.
+    pub name: String,
+    /// Procedures in it.
+    pub count: u64,
+}
+
+/// A row or record an import did not take, and why.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RejectedRow {
+    /// 1-based line (CSV) or position (detail records).
+    pub line: u64,
+    /// The code as written, when there is one.
+    pub code: Option<String>,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ImportSummary {
+    /// Rows or records read.
+    pub read: u64,
+    /// Procedures new to the catalogue.
+    pub added: u64,
+    /// Procedures whose data changed.
+    pub updated: u64,
+    /// Procedures already stored exactly so.
+    pub unchanged: u64,
+    /// What was not imported.
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// What a seed import did: the catalogue, then the detail records when a folder was given.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SeedImportSummary {
+    /// The catalogue CSV.
+    pub catalog: ImportSummary,
+    /// The detail records.
+    pub details: Option<ImportSummary>,
+}
+
+/// What opening found.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OpenReport {
+    /// Procedures in the catalogue; 0 on a first start, when the app imports its seed.
+    pub procedures: u64,
+    /// The cache was unreadable and was rebuilt empty (the catalogue must be imported again).
+    pub cache_rebuilt: bool,
+    /// Why the cache was rebuilt, when it was.
+    pub cache_rebuilt_because: Option<String>,
+    /// The data directory was new.
+    pub new_directory: bool,
+}
+
+/// The catalogue at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CatalogInfo {
+    /// Procedures in the catalogue.
+    pub procedures: u64,
+    /// Bytes the data directory occupies on disk.
+    pub bytes_on_disk: u64,
+}
+
+impl SearchQuery {
+    pub(crate) fn into_core(self) -> SearchRequest {
+        SearchRequest {
+            query: self.text,
+            offset: self.offset as usize,
+            limit: self.limit as usize,
+            field: self.field,
+            agency: self.agency,
+            level: self.level.map(ProcedureLevel::into_core),
+            all_provinces: self.all_provinces,
+        }
+    }
+}
+
+impl From<SearchResults> for SearchPage {
+    fn from(results: SearchResults) -> SearchPage {
+        SearchPage {
+            query: results.query,
+            total: results.total as u64,
+            hits: results
+                .hits
+                .into_iter()
+                .map(|hit| SearchHit {
+                    highlights: utf16_ranges(&hit.name, &hit.highlights)
+                        .into_iter()
+                        .map(|(start, end)| TextRange { start, end })
+                        .collect(),
+                    code: hit.code,
+                    name: hit.name,
+                    field: hit.field,
+                    details_available: hit.details_available,
+                })
+                .collect(),
+            decoded_query: results.decoded_query,
+            dossier_codes: results.dossier_codes,
+        }
+    }
+}
+
+impl From<core_catalog::FieldCount> for FieldCount {
+    fn from(field: core_catalog::FieldCount) -> FieldCount {
+        FieldCount {
+            name: field.name,
+            count: field.count as u64,
+        }
+    }
+}
+
+impl From<ImportReport> for ImportSummary {
+    fn from(report: ImportReport) -> ImportSummary {
+        ImportSummary {
+            read: report.read as u64,
+            added: report.added as u64,
+            updated: report.updated as u64,
+            unchanged: report.unchanged as u64,
+            rejected: report
+                .rejected
+                .into_iter()
+                .map(|row| RejectedRow {
+                    line: row.line,
+                    code: row.code,
+                    reason: row.reason,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl OpenReport {
+    pub(crate) fn new(outcome: &OpenOutcome, procedures: usize) -> OpenReport {
+        OpenReport {
+            procedures: procedures as u64,
+            cache_rebuilt: outcome.store.cache_rebuilt_because.is_some(),
+            cache_rebuilt_because: outcome.store.cache_rebuilt_because.clone(),
+            new_directory: outcome.store.state_created,
+        }
+    }
+}

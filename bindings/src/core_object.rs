@@ -1,0 +1,232 @@
+//! `LonganCore`, the object an app holds: built from a config without I/O, opened once, then
+//! called. Every call converts its arguments, runs the core on the runtime, and converts back.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use longan_core::{Cancellation, Core, SeedFiles, app::read_detail_dir};
+
+use crate::cancel::{CallCancellation, CancelHandle};
+use crate::catalog::{
+    CatalogInfo, FieldCount, ImportSummary, OpenReport, SearchPage, SearchQuery, SeedImportSummary,
+};
+use crate::config::{CoreConfig, Language};
+use crate::details::ProcedureDetail;
+use crate::error::LonganError;
+use crate::events::{EventListener, ToListener};
+use crate::logging::{self, Logger};
+use crate::runtime::run_blocking;
+
+/// The Long An Số core for one data directory. Create it anywhere (no I/O), call
+/// [`LonganCore::open`], then use it from any thread; calls may overlap.
+#[derive(uniffi::Object)]
+pub struct LonganCore {
+    config: CoreConfig,
+    listener: Option<Arc<dyn EventListener>>,
+    /// `None` until opened and after closing. Shared with the calls running on the runtime.
+    opened: Arc<Mutex<Option<Arc<Core>>>>,
+}
+
+#[uniffi::export]
+impl LonganCore {
+    /// A core for `config.data_dir`. Performs no I/O; safe on the main thread. A `logger`
+    /// receives the records at `config.log_level` and above (process-wide: the latest core
+    /// given a logger wins); a `listener` receives this core's background events.
+    #[uniffi::constructor(default(logger = None, listener = None))]
+    pub fn new(
+        config: CoreConfig,
+        logger: Option<Arc<dyn Logger>>,
+        listener: Option<Arc<dyn EventListener>>,
+    ) -> LonganCore {
+        if let Some(logger) = logger {
+            logging::install(logger, config.log_level());
+        }
+        LonganCore {
+            config,
+            listener,
+            opened: Arc::default(),
+        }
+    }
+
+    /// Opens the data directory (creating it when missing). Only one open core per data
+    /// directory: a second one gets `StoreBusy` until the first is closed. Opening an open core
+    /// does nothing. Reads the disk; a damaged cache is rebuilt empty and reported.
+    pub async fn open(&self) -> Result<OpenReport, LonganError> {
+        let language = self.config.language();
+        let data_dir = PathBuf::from(&self.config.data_dir);
+        let listener = self.listener.clone();
+        let opened = self.opened.clone();
+        run_blocking(language, move || {
+            let mut slot = opened.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(core) = slot.as_ref() {
+                return Ok(OpenReport::new(core.open_outcome(), core.catalog_len()));
+            }
+            let mut core = Core::open(&data_dir, None)
+                .map_err(|error| LonganError::from_catalog(error, language))?;
+            if let Some(listener) = listener {
+                core = core.with_events(Arc::new(ToListener(listener)));
+            }
+            let report = OpenReport::new(core.open_outcome(), core.catalog_len());
+            *slot = Some(Arc::new(core));
+            Ok(report)
+        })
+        .await
+    }
+
+    /// Closes the data directory once the calls in flight have finished, so another core may
+    /// open it. Later calls fail with `StorageUnavailable` until `open` is called again.
+    pub async fn shutdown(&self) -> Result<(), LonganError> {
+        let opened = self.opened.clone();
+        run_blocking(self.config.language(), move || {
+            let core = opened.lock().unwrap_or_else(|p| p.into_inner()).take();
+            // The last running call drops the last reference and with it the store's lock.
+            drop(core);
+            Ok(())
+        })
+        .await
+    }
+
+    /// One page of catalogue search results. Performs no I/O (the index is in memory).
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchPage, LonganError> {
+        self.call(move |core, language| {
+            core.search(&query.into_core())
+                .map(SearchPage::from)
+                .map_err(|error| LonganError::from_catalog(error, language))
+        })
+        .await
+    }
+
+    /// Fields (lĩnh vực) with their number of procedures, in Vietnamese alphabetical order.
+    /// Performs no I/O.
+    pub async fn fields(&self, all_provinces: bool) -> Result<Vec<FieldCount>, LonganError> {
+        self.call(move |core, _| {
+            Ok(core
+                .fields(all_provinces)
+                .into_iter()
+                .map(FieldCount::from)
+                .collect())
+        })
+        .await
+    }
+
+    /// Everything stored about one procedure, by code (any province). Reads the disk.
+    pub async fn procedure(&self, code: String) -> Result<ProcedureDetail, LonganError> {
+        self.call(move |core, language| {
+            core.procedure(&code)
+                .map(ProcedureDetail::from)
+                .map_err(|error| LonganError::from_catalog(error, language))
+        })
+        .await
+    }
+
+    /// How big the catalogue is and how much disk the data directory takes. Reads the disk.
+    pub async fn catalog_info(&self) -> Result<CatalogInfo, LonganError> {
+        self.call(move |core, language| {
+            Ok(CatalogInfo {
+                procedures: core.catalog_len() as u64,
+                bytes_on_disk: core
+                    .size_on_disk()
+                    .map_err(|error| LonganError::from_catalog(error, language))?,
+            })
+        })
+        .await
+    }
+
+    /// Imports the seed catalogue from a CSV file and, when `details_dir` is given, the full
+    /// records (`*.md`) in it. Alters persisted state, all or nothing per file; takes about a
+    /// second on a phone. Cancel with `cancel`; a cancelled import writes nothing.
+    #[uniffi::method(default(details_dir = None, cancel = None))]
+    pub async fn import_seed_file(
+        &self,
+        catalog_csv_path: String,
+        details_dir: Option<String>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<SeedImportSummary, LonganError> {
+        self.call_cancellable(cancel, move |core, language, flag| {
+            let seed = SeedFiles {
+                catalog_csv: PathBuf::from(catalog_csv_path),
+                details_dir: details_dir.map(PathBuf::from),
+            };
+            let has_details = seed.details_dir.is_some();
+            let (catalog, details) = core
+                .import_seed(&seed, flag)
+                .map_err(|error| LonganError::from_catalog(error, language))?;
+            Ok(SeedImportSummary {
+                catalog: catalog.into(),
+                details: has_details.then(|| details.into()),
+            })
+        })
+        .await
+    }
+
+    /// Imports a catalogue CSV given as bytes (an app asset read into memory). Alters persisted
+    /// state, all or nothing. Cancel with `cancel`; a cancelled import writes nothing.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn import_catalog_bytes(
+        &self,
+        csv: Vec<u8>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<ImportSummary, LonganError> {
+        self.call_cancellable(cancel, move |core, language, flag| {
+            core.import_catalog_csv(&csv, flag)
+                .map(ImportSummary::from)
+                .map_err(|error| LonganError::from_catalog(error, language))
+        })
+        .await
+    }
+
+    /// Imports the full records (`*.md`) of a folder. Alters persisted state, all or nothing.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn import_details_dir(
+        &self,
+        dir: String,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<ImportSummary, LonganError> {
+        self.call_cancellable(cancel, move |core, language, flag| {
+            let sources = read_detail_dir(&PathBuf::from(dir))
+                .map_err(|error| LonganError::from_catalog(error, language))?;
+            core.import_details(&sources, flag)
+                .map(ImportSummary::from)
+                .map_err(|error| LonganError::from_catalog(error, language))
+        })
+        .await
+    }
+}
+
+impl LonganCore {
+    /// [`LonganCore::call`] for work that can be cancelled: by the app's handle, or by dropping
+    /// the call's future.
+    async fn call_cancellable<T, F>(
+        &self,
+        cancel: Option<Arc<CancelHandle>>,
+        work: F,
+    ) -> Result<T, LonganError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Core, Language, &Cancellation) -> Result<T, LonganError> + Send + 'static,
+    {
+        let call = CallCancellation::new(cancel.as_deref());
+        let flag = call.flag();
+        let result = self
+            .call(move |core, language| work(core, language, &flag))
+            .await;
+        drop(call);
+        result
+    }
+
+    /// Runs `work` on the open core, on the runtime's blocking pool.
+    async fn call<T, F>(&self, work: F) -> Result<T, LonganError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Core, Language) -> Result<T, LonganError> + Send + 'static,
+    {
+        let language = self.config.language();
+        let core = self
+            .opened
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| LonganError::not_open(language))?;
+        run_blocking(language, move || work(&core, language)).await
+    }
+}

@@ -1,0 +1,290 @@
+//! The one error type of the API, and how each core error becomes one.
+//!
+//! A UI branches on the variant; `user_message` is ready to show in the configured language;
+//! `is_retryable()` says whether the same call may succeed later unchanged. Messages never carry
+//! tokens or personal data.
+
+use longan_core::catalog::CatalogError;
+use longan_core::store::StoreError;
+
+use crate::config::Language;
+
+/// Every way an API call can fail. Kotlin sees it as `LonganException`, Swift as `LonganError`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum LonganError {
+    /// No network.
+    #[error("{user_message}")]
+    Offline {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// The server did not answer in time.
+    #[error("{user_message}")]
+    Timeout {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// The server asks us to slow down.
+    #[error("{user_message}")]
+    RateLimited {
+        /// Readable message in the configured language.
+        user_message: String,
+        /// Seconds to wait before trying again, when the server said.
+        retry_after_seconds: Option<u64>,
+    },
+    /// What was asked for does not exist.
+    #[error("{user_message}")]
+    NotFound {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// The input cannot be used (empty query, malformed code, bad page size, unreadable file).
+    #[error("{user_message}")]
+    InvalidInput {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// The call needs a signed-in citizen.
+    #[error("{user_message}")]
+    AuthRequired {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// The sign-in expired and could not be renewed: sign in again.
+    #[error("{user_message}")]
+    SessionExpired {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// The server failed or is down for maintenance.
+    #[error("{user_message}")]
+    ServerUnavailable {
+        /// Readable message in the configured language.
+        user_message: String,
+        /// Seconds to wait before trying again, when the server said.
+        retry_after_seconds: Option<u64>,
+    },
+    /// The data directory cannot be used (not open yet, damaged, disk full, no permission).
+    #[error("{user_message}")]
+    StorageUnavailable {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// Another open core, in this process or another, holds the data directory.
+    #[error("{user_message}")]
+    StoreBusy {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// The server or the stored data needs a newer app.
+    #[error("{user_message}")]
+    ClientTooOld {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// The call was cancelled and wrote nothing.
+    #[error("{user_message}")]
+    Cancelled {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+    /// A bug in the core (a panic included). Report it.
+    #[error("{user_message}")]
+    Internal {
+        /// Readable message in the configured language.
+        user_message: String,
+    },
+}
+
+#[uniffi::export]
+impl LonganError {
+    /// True when the same call may succeed later without any change by the user.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            LonganError::Offline { .. }
+                | LonganError::Timeout { .. }
+                | LonganError::RateLimited { .. }
+                | LonganError::ServerUnavailable { .. }
+                | LonganError::StoreBusy { .. }
+        )
+    }
+
+    /// Seconds to wait before retrying, when known.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            LonganError::RateLimited {
+                retry_after_seconds,
+                ..
+            }
+            | LonganError::ServerUnavailable {
+                retry_after_seconds,
+                ..
+            } => *retry_after_seconds,
+            _ => None,
+        }
+    }
+}
+
+/// Picks the message of the configured language.
+fn say(language: Language, vi: &str, en: &str) -> String {
+    match language {
+        Language::Vi => vi.to_string(),
+        Language::En => en.to_string(),
+    }
+}
+
+/// `message: detail`, keeping the core's detail (in English, free of personal data) for support.
+fn with_detail(message: String, detail: &str) -> String {
+    format!("{message} ({detail})")
+}
+
+impl LonganError {
+    /// The core's catalogue error, for a UI.
+    pub(crate) fn from_catalog(error: CatalogError, language: Language) -> LonganError {
+        let detail = error.to_string();
+        match error {
+            CatalogError::NotFound { .. } => LonganError::NotFound {
+                user_message: with_detail(
+                    say(
+                        language,
+                        "Không tìm thấy thủ tục này.",
+                        "This procedure was not found.",
+                    ),
+                    &detail,
+                ),
+            },
+            CatalogError::InvalidInput { .. } | CatalogError::ImportFailed { .. } => {
+                LonganError::InvalidInput {
+                    user_message: with_detail(
+                        say(
+                            language,
+                            "Dữ liệu nhập vào không hợp lệ.",
+                            "The input is not valid.",
+                        ),
+                        &detail,
+                    ),
+                }
+            }
+            CatalogError::Cancelled(_) => LonganError::cancelled(language),
+            CatalogError::Corrupt { .. } => LonganError::storage(language, &detail),
+            CatalogError::Store(store) => LonganError::from_store(store, language),
+        }
+    }
+
+    fn from_store(error: StoreError, language: Language) -> LonganError {
+        let detail = error.to_string();
+        match error {
+            StoreError::Busy => LonganError::StoreBusy {
+                user_message: say(
+                    language,
+                    "Dữ liệu của ứng dụng đang được mở ở nơi khác. Vui lòng thử lại sau.",
+                    "The app's data is open elsewhere. Please try again later.",
+                ),
+            },
+            StoreError::FormatTooNew { .. } => LonganError::ClientTooOld {
+                user_message: with_detail(
+                    say(
+                        language,
+                        "Dữ liệu được tạo bởi phiên bản mới hơn. Vui lòng cập nhật ứng dụng.",
+                        "The data was written by a newer version. Please update the app.",
+                    ),
+                    &detail,
+                ),
+            },
+            StoreError::Corrupt { .. } | StoreError::Migration { .. } | StoreError::Io { .. } => {
+                LonganError::storage(language, &detail)
+            }
+        }
+    }
+
+    pub(crate) fn storage(language: Language, detail: &str) -> LonganError {
+        LonganError::StorageUnavailable {
+            user_message: with_detail(
+                say(
+                    language,
+                    "Không thể đọc hoặc ghi dữ liệu trên máy.",
+                    "The data on this device cannot be read or written.",
+                ),
+                detail,
+            ),
+        }
+    }
+
+    pub(crate) fn not_open(language: Language) -> LonganError {
+        LonganError::storage(language, "the core is not open: call open() first")
+    }
+
+    pub(crate) fn cancelled(language: Language) -> LonganError {
+        LonganError::Cancelled {
+            user_message: say(language, "Đã hủy thao tác.", "The operation was cancelled."),
+        }
+    }
+
+    pub(crate) fn internal(language: Language, detail: &str) -> LonganError {
+        LonganError::Internal {
+            user_message: with_detail(
+                say(
+                    language,
+                    "Đã xảy ra lỗi trong ứng dụng.",
+                    "Something went wrong inside the app.",
+                ),
+                detail,
+            ),
+        }
+    }
+}
+
+/// An exception a Kotlin or Swift callback threw where none was expected becomes an internal
+/// error instead of a panic.
+impl From<uniffi::UnexpectedUniFFICallbackError> for LonganError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> LonganError {
+        LonganError::internal(
+            Language::En,
+            &format!("a callback failed: {}", error.reason),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_store_is_retryable_and_says_so_in_vietnamese() {
+        let error = LonganError::from_catalog(CatalogError::Store(StoreError::Busy), Language::Vi);
+        assert!(matches!(error, LonganError::StoreBusy { .. }));
+        assert!(error.is_retryable());
+        assert!(error.to_string().contains("thử lại"), "{error}");
+    }
+
+    #[test]
+    fn bad_input_is_not_retryable_and_keeps_the_reason_in_english_mode() {
+        let error = LonganError::from_catalog(
+            CatalogError::InvalidInput {
+                reason: "the query is empty".into(),
+            },
+            Language::En,
+        );
+        assert!(matches!(error, LonganError::InvalidInput { .. }));
+        assert!(!error.is_retryable());
+        assert!(error.to_string().contains("the query is empty"), "{error}");
+        assert_eq!(error.retry_after_seconds(), None);
+    }
+
+    #[test]
+    fn stored_data_from_a_newer_app_asks_for_an_update() {
+        let error = LonganError::from_catalog(
+            CatalogError::Store(StoreError::FormatTooNew {
+                area: longan_core::store::Area::State,
+                found: 9,
+                supported: 1,
+            }),
+            Language::En,
+        );
+        assert!(
+            matches!(error, LonganError::ClientTooOld { .. }),
+            "{error:?}"
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! `longan-ffi`: the uniffi bindings of the Long An Số core for Kotlin and Swift.
+//!
+//! This crate converts and delegates. Every exported call is `async` and runs its work on the
+//! runtime in `runtime.rs`; records are shaped for UIs (UTF-16 highlight ranges, `u64`
+//! counts); every core error becomes one [`LonganError`] with a message in the configured
+//! language. The contract is written down in `docs/api.md`.
+
+mod cancel;
+mod catalog;
+mod config;
+mod core_object;
+mod details;
+mod error;
+mod events;
+mod logging;
+mod runtime;
+mod utf16;
+
+pub use cancel::CancelHandle;
+pub use catalog::{
+    CatalogInfo, FieldCount, ImportSummary, OpenReport, RejectedRow, SearchHit, SearchPage,
+    SearchQuery, SeedImportSummary, TextRange,
+};
+pub use config::{CoreConfig, Language, StorageBackend};
+pub use core_object::LonganCore;
+pub use details::{
+    ChannelKind, DocumentCase, Fee, FilingChannel, LegalBasis, ProcedureDetail, ProcedureLevel,
+    ProcedureRecord, ProcedureScope, ProcessingTime, RequiredDocument, ResultDocument, TimeUnit,
+};
+pub use error::LonganError;
+pub use events::{CoreEvent, EventListener};
+pub use logging::{LogLevel, LogRecord, Logger};
+
+uniffi::setup_scaffolding!();
+
+/// Version of this API. It goes up by one with every change an app must adapt to; the
+/// committed Kotlin API snapshot (`bindings/api/kotlin-api.txt`) changes with it.
+pub const API_VERSION: u32 = 1;
+
+/// The API version the library implements, to check against the one an app was built for.
+/// Performs no I/O.
+#[uniffi::export]
+pub fn api_version() -> u32 {
+    API_VERSION
+}
+
+/// Panics inside Rust on purpose, so an app can check that its crash and error reporting sees
+/// a Rust panic as an exception (as crash-reporting SDKs offer a test crash). Never returns.
+#[uniffi::export]
+pub fn debug_panic(message: String) {
+    panic!("debug_panic: {message}");
+}

@@ -1,0 +1,56 @@
+//! The tokio runtime the core owns. Exported calls are `async` for Kotlin and Swift; their
+//! blocking work (store I/O, index builds) runs on this runtime's blocking pool, never on the
+//! caller's thread, and the foreign side awaits it.
+
+use std::sync::OnceLock;
+
+use tokio::runtime::{Builder, Runtime};
+
+use crate::config::Language;
+use crate::error::LonganError;
+
+static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+
+/// Phones have few cores and the work is mostly storage: two workers are plenty.
+const WORKERS: usize = 2;
+
+fn runtime(language: Language) -> Result<&'static Runtime, LonganError> {
+    if let Some(runtime) = RUNTIME.get() {
+        return Ok(runtime);
+    }
+    let built = Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .thread_name("longan-worker")
+        .enable_time()
+        .build()
+        .map_err(|error| {
+            LonganError::internal(language, &format!("cannot start the runtime: {error}"))
+        })?;
+    // Another thread may have won the race; its runtime is kept and ours dropped here, outside
+    // any runtime, where dropping one is allowed.
+    Ok(RUNTIME.get_or_init(|| built))
+}
+
+/// Runs blocking work on the runtime and waits for it without blocking the caller. A panic in
+/// the work becomes [`LonganError::Internal`].
+pub(crate) async fn run_blocking<T, F>(language: Language, work: F) -> Result<T, LonganError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, LonganError> + Send + 'static,
+{
+    let task = runtime(language)?.spawn_blocking(work);
+    match task.await {
+        Ok(result) => result,
+        Err(error) if error.is_panic() => {
+            let payload = error.into_panic();
+            let text = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".into());
+            log::error!("a core call panicked: {text}");
+            Err(LonganError::internal(language, &text))
+        }
+        Err(_) => Err(LonganError::cancelled(language)),
+    }
+}
