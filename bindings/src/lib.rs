@@ -46,7 +46,9 @@ pub fn api_version() -> u32 {
 
 /// Panics inside Rust on purpose, so an app can check that its crash and error reporting sees
 /// a Rust panic as an exception (as crash-reporting SDKs offer a test crash). Never returns.
+/// Declared fallible like every call that can fail: Swift turns a panic in a non-throwing call
+/// into a crash, in a throwing one into an error.
 #[uniffi::export]
-pub fn debug_panic(message: String) {
+pub fn debug_panic(message: String) -> Result<(), LonganError> {
     panic!("debug_panic: {message}");
 }
