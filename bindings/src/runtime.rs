@@ -54,3 +54,34 @@ where
         Err(_) => Err(LonganError::cancelled(language)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        Builder::new_current_thread()
+            .build()
+            .expect("a test runtime")
+            .block_on(future)
+    }
+
+    #[test]
+    fn a_panic_in_the_work_becomes_an_internal_error_with_its_message() {
+        let result: Result<(), LonganError> = block_on(run_blocking(Language::En, || {
+            panic!("the work broke");
+        }));
+        match result {
+            Err(LonganError::Internal { user_message }) => {
+                assert!(user_message.contains("the work broke"), "{user_message}")
+            }
+            other => panic!("expected Internal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_works_own_result_comes_back_unchanged() {
+        let result = block_on(run_blocking(Language::Vi, || Ok(7)));
+        assert_eq!(result, Ok(7));
+    }
+}
