@@ -8,6 +8,7 @@ pub mod app;
 pub mod cancel;
 pub mod catalog;
 pub mod events;
+pub mod portal;
 pub mod store;
 pub mod text;
 

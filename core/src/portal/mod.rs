@@ -1,0 +1,3 @@
+//! Talking to a portal: the contract's wire types, the `Portal` trait and its HTTP client.
+
+pub mod wire;

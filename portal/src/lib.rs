@@ -1,0 +1,1 @@
+//! The reference portal (placeholder until the portal helper writes it).

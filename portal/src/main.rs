@@ -1,0 +1,3 @@
+//! `longan-portal`.
+
+fn main() {}

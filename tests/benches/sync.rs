@@ -1,0 +1,2 @@
+//! Sync benchmark (placeholder).
+fn main() {}
