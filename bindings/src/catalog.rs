@@ -216,3 +216,33 @@ impl OpenReport {
         }
     }
 }
+
+/// What a catalogue sync did, measured on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncSummary {
+    /// HTTP requests made, retries included.
+    pub requests: u32,
+    /// The portal said nothing changed.
+    pub not_modified: bool,
+    /// Bytes received, compressed, headers included.
+    pub bytes_received: u64,
+    /// Procedures added or changed.
+    pub upserts: u64,
+    /// Procedures removed.
+    pub deletes: u64,
+    /// The sync took (or finished) a full snapshot.
+    pub full_snapshot: bool,
+}
+
+impl From<longan_core::catalog::sync::SyncReport> for SyncSummary {
+    fn from(report: longan_core::catalog::sync::SyncReport) -> SyncSummary {
+        SyncSummary {
+            requests: report.requests,
+            not_modified: report.not_modified,
+            bytes_received: report.bytes_received,
+            upserts: report.upserts as u64,
+            deletes: report.deletes as u64,
+            full_snapshot: report.full_snapshot,
+        }
+    }
+}

@@ -14,6 +14,10 @@ pub struct CoreConfig {
     /// Language of error messages and other texts made for people; `None` means Vietnamese.
     #[uniffi(default = None)]
     pub language: Option<Language>,
+    /// The portal to sync the catalogue with (its base URL, HTTPS; plain HTTP only to this
+    /// device). `None`: the bundled catalogue only.
+    #[uniffi(default = None)]
+    pub portal_url: Option<String>,
     /// Least severe log records sent to the app's [`crate::Logger`]; more verbose ones are
     /// dropped inside Rust and never cross into Kotlin or Swift. `None` means `Info`.
     #[uniffi(default = None)]

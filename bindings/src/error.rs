@@ -5,6 +5,7 @@
 //! tokens or personal data.
 
 use longan_core::catalog::CatalogError;
+use longan_core::net::NetError;
 use longan_core::store::StoreError;
 
 use crate::config::Language;
@@ -134,6 +135,14 @@ fn say(language: Language, vi: &str, en: &str) -> String {
     }
 }
 
+fn server_unavailable(language: Language) -> String {
+    say(
+        language,
+        "Máy chủ tạm thời không phục vụ được. Vui lòng thử lại sau.",
+        "The server cannot serve this right now. Please try again later.",
+    )
+}
+
 /// `message: detail`, keeping the core's detail (in English, free of personal data) for support.
 fn with_detail(message: String, detail: &str) -> String {
     format!("{message} ({detail})")
@@ -169,6 +178,79 @@ impl LonganError {
             CatalogError::Cancelled(_) => LonganError::cancelled(language),
             CatalogError::Corrupt { .. } => LonganError::storage(language, &detail),
             CatalogError::Store(store) => LonganError::from_store(store, language),
+            CatalogError::Network(error) => LonganError::from_net(error, language),
+        }
+    }
+
+    /// The network layer's error, for a UI.
+    pub(crate) fn from_net(error: NetError, language: Language) -> LonganError {
+        let detail = error.to_string();
+        let seconds = |wait: Option<std::time::Duration>| wait.map(|d| d.as_secs().max(1));
+        match error {
+            NetError::Offline { .. } => LonganError::Offline {
+                user_message: with_detail(
+                    say(
+                        language,
+                        "Không có kết nối mạng. Dữ liệu đã lưu trên máy vẫn dùng được.",
+                        "No network connection. The data saved on this device still works.",
+                    ),
+                    &detail,
+                ),
+            },
+            NetError::Timeout => LonganError::Timeout {
+                user_message: say(
+                    language,
+                    "Máy chủ không phản hồi kịp. Vui lòng thử lại.",
+                    "The server did not answer in time. Please try again.",
+                ),
+            },
+            NetError::RateLimited { retry_after } => LonganError::RateLimited {
+                user_message: say(
+                    language,
+                    "Máy chủ đang bận. Vui lòng thử lại sau ít phút.",
+                    "The server is busy. Please try again in a few minutes.",
+                ),
+                retry_after_seconds: seconds(retry_after),
+            },
+            NetError::ClientTooOld => LonganError::ClientTooOld {
+                user_message: say(
+                    language,
+                    "Phiên bản ứng dụng đã cũ. Vui lòng cập nhật ứng dụng.",
+                    "This version of the app is too old. Please update the app.",
+                ),
+            },
+            NetError::NotFound => LonganError::NotFound {
+                user_message: with_detail(
+                    say(
+                        language,
+                        "Không tìm thấy trên máy chủ.",
+                        "Not found on the server.",
+                    ),
+                    &detail,
+                ),
+            },
+            NetError::BadUrl { .. } | NetError::Config { .. } => LonganError::InvalidInput {
+                user_message: with_detail(
+                    say(
+                        language,
+                        "Địa chỉ máy chủ không hợp lệ.",
+                        "The server address is not valid.",
+                    ),
+                    &detail,
+                ),
+            },
+            NetError::Cancelled(_) => LonganError::cancelled(language),
+            NetError::ServerUnavailable { retry_after, .. } => LonganError::ServerUnavailable {
+                user_message: with_detail(server_unavailable(language), &detail),
+                retry_after_seconds: seconds(retry_after),
+            },
+            NetError::Problem { .. }
+            | NetError::Rejected { .. }
+            | NetError::InvalidResponse { .. }
+            | NetError::Untrusted { .. } => LonganError::ServerUnavailable {
+                user_message: with_detail(server_unavailable(language), &detail),
+                retry_after_seconds: None,
+            },
         }
     }
 

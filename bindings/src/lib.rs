@@ -19,7 +19,7 @@ mod utf16;
 pub use cancel::CancelHandle;
 pub use catalog::{
     CatalogInfo, FieldCount, ImportSummary, OpenReport, RejectedRow, SearchHit, SearchPage,
-    SearchQuery, SeedImportSummary, TextRange,
+    SearchQuery, SeedImportSummary, SyncSummary, TextRange,
 };
 pub use config::{CoreConfig, Language, StorageBackend};
 pub use core_object::LonganCore;

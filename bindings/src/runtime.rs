@@ -21,7 +21,7 @@ fn runtime(language: Language) -> Result<&'static Runtime, LonganError> {
     let built = Builder::new_multi_thread()
         .worker_threads(WORKERS)
         .thread_name("longan-worker")
-        .enable_time()
+        .enable_all()
         .build()
         .map_err(|error| {
             LonganError::internal(language, &format!("cannot start the runtime: {error}"))
@@ -29,6 +29,17 @@ fn runtime(language: Language) -> Result<&'static Runtime, LonganError> {
     // Another thread may have won the race; its runtime is kept and ours dropped here, outside
     // any runtime, where dropping one is allowed.
     Ok(RUNTIME.get_or_init(|| built))
+}
+
+/// Runs async work (network calls) on the runtime and waits for it from any executor. A panic
+/// in the work becomes [`LonganError::Internal`].
+pub(crate) async fn run_async<T, F>(language: Language, work: F) -> Result<T, LonganError>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = Result<T, LonganError>> + Send + 'static,
+{
+    let task = runtime(language)?.spawn(work);
+    joined(language, task.await)
 }
 
 /// Runs blocking work on the runtime and waits for it without blocking the caller. A panic in
@@ -39,7 +50,14 @@ where
     F: FnOnce() -> Result<T, LonganError> + Send + 'static,
 {
     let task = runtime(language)?.spawn_blocking(work);
-    match task.await {
+    joined(language, task.await)
+}
+
+fn joined<T>(
+    language: Language,
+    result: Result<Result<T, LonganError>, tokio::task::JoinError>,
+) -> Result<T, LonganError> {
+    match result {
         Ok(result) => result,
         Err(error) if error.is_panic() => {
             let payload = error.into_panic();

@@ -14,6 +14,9 @@ pub struct Cli {
     /// Seed data folder imported on first use (default: $LONGAN_SEED_DIR, else the repository's data/).
     #[arg(long, global = true, value_name = "DIR")]
     pub seed_dir: Option<PathBuf>,
+    /// Portal to sync the catalogue with (default: none, the bundled data).
+    #[arg(long, global = true, value_name = "URL")]
+    pub portal: Option<String>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -31,6 +34,32 @@ pub enum Command {
     /// Manage the catalogue.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Bring the catalogue up to date with the portal given by --portal.
+    Sync(SyncArgs),
+    /// Serve the reference portal on this machine (for development and tests).
+    Serve(ServeArgs),
+}
+
+/// `longan sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Procedures per request.
+    #[arg(long, default_value_t = 500)]
+    pub page_size: u32,
+}
+
+/// `longan serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (default: any free port; the port is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Enable the test-control endpoints (change or delete catalogue entries).
+    #[arg(long)]
+    pub test_control: bool,
 }
 
 /// `longan search`.

@@ -2,6 +2,7 @@
 //! object on stderr. Never a stack trace.
 
 use longan_core::catalog::CatalogError;
+use longan_core::net::NetError;
 use longan_core::store::StoreError;
 use serde_json::json;
 
@@ -20,6 +21,12 @@ pub struct Failure {
 pub const EXIT_NOT_FOUND: u8 = 1;
 /// Exit code: bad command line or input.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the portal cannot be reached.
+pub const EXIT_OFFLINE: u8 = 3;
+/// Exit code: the portal asks to retry later.
+pub const EXIT_RATE_LIMITED: u8 = 4;
+/// Exit code: the portal failed or answered nonsense.
+pub const EXIT_SERVER: u8 = 5;
 /// Exit code: storage failed.
 pub const EXIT_STORAGE: u8 = 6;
 /// Exit code: stopped on request (128 + SIGINT, as shells report it).
@@ -65,6 +72,32 @@ impl From<CatalogError> for Failure {
                 Failure::new("storage", EXIT_STORAGE, message)
             }
             CatalogError::Cancelled(_) => Failure::new("cancelled", EXIT_CANCELLED, message),
+            CatalogError::Network(error) => Failure::from(error),
+        }
+    }
+}
+
+impl From<NetError> for Failure {
+    fn from(error: NetError) -> Failure {
+        let message = error.to_string();
+        match error {
+            NetError::Offline { .. } | NetError::Timeout => {
+                Failure::new("offline", EXIT_OFFLINE, message)
+            }
+            NetError::RateLimited { .. } => {
+                Failure::new("rate_limited", EXIT_RATE_LIMITED, message)
+            }
+            NetError::BadUrl { .. } | NetError::Config { .. } => {
+                Failure::new("invalid_input", EXIT_USAGE, message)
+            }
+            NetError::Cancelled(_) => Failure::new("cancelled", EXIT_CANCELLED, message),
+            NetError::ClientTooOld => Failure::new("client_too_old", EXIT_SERVER, message),
+            NetError::ServerUnavailable { .. }
+            | NetError::NotFound
+            | NetError::Problem { .. }
+            | NetError::Rejected { .. }
+            | NetError::InvalidResponse { .. }
+            | NetError::Untrusted { .. } => Failure::new("server", EXIT_SERVER, message),
         }
     }
 }

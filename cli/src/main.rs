@@ -10,7 +10,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use longan_core::catalog::{Level, SearchRequest};
+use longan_core::catalog::{CatalogSource, Level, SearchRequest};
+use longan_core::clock::Clock;
+use longan_core::net::{HttpClient, NetConfig};
+use longan_core::portal::HttpPortal;
 use longan_core::{Cancellation, Core, app::read_detail_dir};
 
 use args::{CatalogCommand, Cli, Command};
@@ -31,6 +34,8 @@ fn main() -> ExitCode {
         Command::Show(a) => a.json,
         Command::Fields(a) => a.json,
         Command::Catalog(CatalogCommand::Import(a)) => a.json,
+        Command::Sync(a) => a.json,
+        Command::Serve(_) => false,
     };
     // A bug must still end as a readable error, not a backtrace.
     std::panic::set_hook(Box::new(|_| {}));
@@ -67,6 +72,9 @@ fn print(text: &str) -> Result<(), Failure> {
 }
 
 fn run(cli: Cli) -> Result<u8, Failure> {
+    if let Command::Serve(args) = &cli.command {
+        return serve(args, cli.seed_dir.clone());
+    }
     let data_dir = paths::data_dir(cli.data_dir)?;
     let seed = paths::seed(cli.seed_dir);
     // An explicit import is the seed; do not import the bundled one first.
@@ -74,7 +82,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Catalog(_) => None,
         _ => seed,
     };
-    let core = Core::open(&data_dir, seed.as_ref())?;
+    let source = match &cli.portal {
+        Some(url) => CatalogSource::Portal(url.trim_end_matches('/').to_string()),
+        None => CatalogSource::Bundled,
+    };
+    let core = Core::open_source(&data_dir, seed.as_ref(), source)?;
     if core.catalog_len() == 0 && !matches!(cli.command, Command::Catalog(_)) {
         return Err(Failure::new(
             "not_found",
@@ -138,5 +150,43 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             print(&render::import(&catalog, details.as_ref(), args.json))?;
             Ok(0)
         }
+        Command::Sync(args) => {
+            let Some(url) = cli.portal else {
+                return Err(Failure::new(
+                    "invalid_input",
+                    EXIT_USAGE,
+                    "`longan sync` needs --portal URL",
+                ));
+            };
+            let client = HttpClient::new(NetConfig::production(), Clock::default())?;
+            let portal = HttpPortal::new(&url, client);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| Failure::new("internal", EXIT_INTERNAL, error.to_string()))?;
+            let report = runtime.block_on(core.sync_catalog(
+                &portal,
+                args.page_size,
+                &Cancellation::new(),
+            ))?;
+            print(&render::sync(&report, args.json))?;
+            Ok(0)
+        }
+        Command::Serve(_) => unreachable!("served above"),
     }
+}
+
+/// `longan serve`: the reference portal, until killed.
+fn serve(args: &args::ServeArgs, seed_dir: Option<std::path::PathBuf>) -> Result<u8, Failure> {
+    let data_dir = paths::seed_dir(seed_dir);
+    let config = longan_portal::PortalConfig {
+        data_dir,
+        port: args.port,
+        test_control: args.test_control,
+        log_requests: true,
+        ..longan_portal::PortalConfig::default()
+    };
+    longan_portal::run_forever(config)
+        .map_err(|error| Failure::new("server", EXIT_INTERNAL, error.to_string()))?;
+    Ok(0)
 }

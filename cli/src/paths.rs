@@ -31,13 +31,17 @@ pub fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, Failure> {
 /// The seed: the flag, else `$LONGAN_SEED_DIR`, else this repository's `data/`; `None` when the
 /// catalogue file is not there.
 pub fn seed(flag: Option<PathBuf>) -> Option<SeedFiles> {
-    let dir = flag
-        .or_else(|| std::env::var_os("LONGAN_SEED_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data")));
+    let dir = seed_dir(flag);
     let catalog_csv = dir.join("tthc/national-catalog.csv");
     let details_dir = dir.join("tthc/details");
     catalog_csv.is_file().then(|| SeedFiles {
         catalog_csv,
         details_dir: details_dir.is_dir().then_some(details_dir),
     })
+}
+
+/// The seed data folder: the flag, else `$LONGAN_SEED_DIR`, else this repository's `data/`.
+pub fn seed_dir(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os("LONGAN_SEED_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data")))
 }

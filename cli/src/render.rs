@@ -203,3 +203,36 @@ pub fn import(catalog: &ImportReport, details: Option<&ImportReport>, as_json: b
     }
     out
 }
+
+/// `longan sync`: what the sync did, as the JSON shape or a sentence.
+pub fn sync(report: &longan_core::catalog::sync::SyncReport, json: bool) -> String {
+    if json {
+        let value = serde_json::json!({
+            "requests": report.requests,
+            "not_modified": report.not_modified,
+            "bytes_received": report.bytes_received,
+            "upserts": report.upserts,
+            "deletes": report.deletes,
+            "full_snapshot": report.full_snapshot,
+        });
+        return format!("{value}\n");
+    }
+    if report.not_modified {
+        return format!(
+            "Danh mục đã mới nhất ({} yêu cầu, {} byte).\n",
+            report.requests, report.bytes_received
+        );
+    }
+    format!(
+        "Đã đồng bộ danh mục: {} thủ tục cập nhật, {} thủ tục bị xóa ({} yêu cầu, {} byte{}).\n",
+        report.upserts,
+        report.deletes,
+        report.requests,
+        report.bytes_received,
+        if report.full_snapshot {
+            ", tải toàn bộ"
+        } else {
+            ""
+        }
+    )
+}

@@ -6,11 +6,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::cancel::Cancellation;
+use crate::catalog::sync::{SyncReport, sync_catalog};
 use crate::catalog::{
-    Catalog, CatalogError, DetailSource, FieldCount, ImportReport, Procedure, SearchRequest,
-    SearchResults,
+    Catalog, CatalogError, CatalogSource, DetailSource, FieldCount, ImportReport, Procedure,
+    SearchRequest, SearchResults,
 };
+use crate::clock::Clock;
 use crate::events::{Event, EventSink, nowhere};
+use crate::portal::Portal;
 use crate::store::{OpenReport, Stores};
 use crate::text::Synonyms;
 
@@ -44,18 +47,29 @@ pub struct Core {
     catalog: Catalog,
     outcome: OpenOutcome,
     events: Arc<dyn EventSink>,
+    clock: Clock,
 }
 
 impl Core {
     /// Opens the data directory, and imports the seed if the catalogue is empty.
     pub fn open(data_dir: &Path, seed: Option<&SeedFiles>) -> Result<Core, CatalogError> {
+        Core::open_source(data_dir, seed, CatalogSource::Bundled)
+    }
+
+    /// [`Core::open`] showing the catalogue of `source`: a portal's synced records, or the
+    /// bundled seed until its first sync finished.
+    pub fn open_source(
+        data_dir: &Path,
+        seed: Option<&SeedFiles>,
+        source: CatalogSource,
+    ) -> Result<Core, CatalogError> {
         let started = Instant::now();
         let synonyms =
             Synonyms::parse(DEFAULT_SYNONYMS).map_err(|error| CatalogError::Corrupt {
                 reason: error.to_string(),
             })?;
         let stores = Stores::open(data_dir)?;
-        let catalog = Catalog::open(stores.cache(), synonyms)?;
+        let catalog = Catalog::open_source(stores.cache(), synonyms, source)?;
         let mut core = Core {
             outcome: OpenOutcome {
                 store: stores.report().clone(),
@@ -64,6 +78,7 @@ impl Core {
             stores,
             catalog,
             events: nowhere(),
+            clock: Clock::default(),
         };
         log::info!(
             "opened the data directory in {} ms: {} procedures, cache rebuilt: {}",
@@ -75,6 +90,18 @@ impl Core {
             core.outcome.seeded = Some(core.import_seed(seed, &Cancellation::new())?);
         }
         Ok(core)
+    }
+
+    /// The core's clock: every time-dependent part asks it, and network clients built for this
+    /// core teach it the server's time.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Uses `clock` from now on (tests move time with a [`crate::clock::TestClock`]).
+    pub fn with_clock(mut self, clock: Clock) -> Core {
+        self.clock = clock;
+        self
     }
 
     /// Sends this core's events to `sink` from now on.
@@ -151,6 +178,53 @@ impl Core {
                 updated: report.updated,
             });
         }
+    }
+
+    /// Brings the catalogue up to date with `portal` (the one the core was opened for),
+    /// `page_size` procedures per request. Alters persisted state page by page; a sync cut short
+    /// resumes where it stopped. Searches keep working on the previous data meanwhile.
+    pub async fn sync_catalog<P: Portal>(
+        &self,
+        portal: &P,
+        page_size: u32,
+        cancel: &Cancellation,
+    ) -> Result<SyncReport, CatalogError> {
+        let started = Instant::now();
+        let report = sync_catalog(
+            &self.catalog,
+            self.stores.cache(),
+            portal,
+            page_size,
+            cancel,
+        )
+        .await;
+        match &report {
+            Ok(report) => {
+                log::info!(
+                    "catalogue sync in {} ms: {} requests, {} bytes, {} upserts, {} deletes{}",
+                    started.elapsed().as_millis(),
+                    report.requests,
+                    report.bytes_received,
+                    report.upserts,
+                    report.deletes,
+                    if report.not_modified {
+                        ", not modified"
+                    } else {
+                        ""
+                    },
+                );
+                if report.upserts + report.deletes > 0 {
+                    self.events.emit(Event::CatalogChanged {
+                        procedures: self.catalog.len(),
+                        // The feed does not say which upserts are new.
+                        added: 0,
+                        updated: report.upserts + report.deletes,
+                    });
+                }
+            }
+            Err(error) => log::warn!("catalogue sync failed: {error}"),
+        }
+        report
     }
 
     /// Searches the catalogue. Performs no I/O.

@@ -7,7 +7,9 @@
 pub mod app;
 pub mod cancel;
 pub mod catalog;
+pub mod clock;
 pub mod events;
+pub mod net;
 pub mod portal;
 pub mod store;
 pub mod text;

@@ -1,1 +1,33 @@
-//! The reference portal (placeholder until the portal helper writes it).
+//! `longan-portal`: the reference portal. Serves the contract of `portal/openapi.yaml` (the
+//! catalogue's change feed and procedure records) from the seed data, in memory, for tests,
+//! demos and development.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), longan_portal::PortalError> {
+//! let portal = longan_portal::start(longan_portal::PortalConfig::default()).await?;
+//! println!("{}/v1/catalog/changes", portal.url());
+//! portal.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod access_log;
+mod client_version;
+mod config;
+mod cursor;
+mod error;
+mod etag;
+mod feed;
+mod problem;
+mod respond;
+mod routes;
+mod seed;
+mod server;
+mod state;
+mod stderr_logger;
+mod version;
+
+pub use access_log::TARGET as ACCESS_LOG_TARGET;
+pub use config::{PortalConfig, default_data_dir};
+pub use error::PortalError;
+pub use server::{RunningPortal, run_forever, start};

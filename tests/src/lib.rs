@@ -2,6 +2,8 @@
 //! the public dev query set.
 
 pub mod devset;
+pub mod fault_proxy;
+pub mod portal_fixture;
 pub mod sqlite_backend;
 
 use std::path::PathBuf;

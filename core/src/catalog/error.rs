@@ -32,6 +32,9 @@ pub enum CatalogError {
     /// The caller cancelled the operation before it wrote anything.
     #[error(transparent)]
     Cancelled(#[from] crate::cancel::Cancelled),
+    /// Talking to the portal failed.
+    #[error(transparent)]
+    Network(#[from] crate::net::NetError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

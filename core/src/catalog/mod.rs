@@ -13,6 +13,7 @@ pub mod index;
 pub mod model;
 pub mod repository;
 pub mod search;
+pub mod sync;
 
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -30,12 +31,41 @@ use crate::store::Backend;
 use crate::text::{Synonyms, collate, is_procedure_code};
 use import::Merge;
 use index::SearchIndex;
+use repository::Namespace;
 
 /// Writes the index file for the records of `generation`. The file is a cache of the records:
 /// if writing it fails (disk full), the next open finds its generation stale and rebuilds it,
 /// so the failure does not fail the import or the open.
-fn save_index_file(cache: &dyn Backend, generation: u64, index: &SearchIndex) {
-    let _ = repository::save_index(cache, generation, &index::codec::encode(index));
+fn save_index_file(cache: &dyn Backend, ns: &Namespace, generation: u64, index: &SearchIndex) {
+    let _ = repository::save_index(cache, ns, generation, &index::codec::encode(index));
+}
+
+/// The index of a namespace: the persisted one when it matches the records, else rebuilt from
+/// them (and saved).
+fn load_index(cache: &dyn Backend, namespace: &Namespace) -> Result<SearchIndex, CatalogError> {
+    match repository::load_index_blob(cache, namespace)?.map(|blob| index::codec::decode(&blob)) {
+        Some(Ok(index)) => Ok(index),
+        _ => {
+            let (procedures, _unreadable) = repository::load_all(cache, namespace)?;
+            if procedures.is_empty() {
+                return Ok(SearchIndex::default());
+            }
+            let index = SearchIndex::build(&procedures);
+            let generation = repository::save_records(cache, namespace, &[])?;
+            save_index_file(cache, namespace, generation, &index);
+            Ok(index)
+        }
+    }
+}
+
+/// Where the catalogue a core shows comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogSource {
+    /// The bundled seed (and whatever was imported).
+    Bundled,
+    /// A portal, by its source id (base URL): its synced records once a first full sync
+    /// finished, the bundled seed until then.
+    Portal(String),
 }
 
 /// A field (lĩnh vực) and how many procedures it has.
@@ -59,35 +89,79 @@ pub struct DetailSource {
 /// The catalogue service: the in-memory index plus the stored procedures it was built from.
 pub struct Catalog {
     index: RwLock<Arc<SearchIndex>>,
+    /// Where the records behind `index` are; changes when a full sync is swapped in.
+    namespace: RwLock<Namespace>,
+    source: CatalogSource,
     synonyms: Synonyms,
-    /// Held across load → merge → save of an import (see `merge_and_commit`).
+    /// Held across load → merge → save of an import (see `merge_and_commit`) and around each
+    /// page a sync writes.
     imports: Mutex<()>,
+    /// One sync at a time (held across its requests, so an async lock).
+    syncing: tokio::sync::Mutex<()>,
 }
 
 impl Catalog {
     /// Loads the persisted index from `cache`; rebuilds it from the stored procedures when it
     /// is missing or unreadable (for instance after an app update changed its format).
     pub fn open(cache: &dyn Backend, synonyms: Synonyms) -> Result<Catalog, CatalogError> {
-        let index =
-            match repository::load_index_blob(cache)?.map(|blob| index::codec::decode(&blob)) {
-                Some(Ok(index)) => index,
-                _ => {
-                    let (procedures, _unreadable) = repository::load_all(cache)?;
-                    if procedures.is_empty() {
-                        SearchIndex::default()
-                    } else {
-                        let index = SearchIndex::build(&procedures);
-                        let generation = repository::save_records(cache, &[])?;
-                        save_index_file(cache, generation, &index);
-                        index
-                    }
-                }
-            };
+        Catalog::open_source(cache, synonyms, CatalogSource::Bundled)
+    }
+
+    /// [`Catalog::open`] for the catalogue of a given source.
+    pub fn open_source(
+        cache: &dyn Backend,
+        synonyms: Synonyms,
+        source: CatalogSource,
+    ) -> Result<Catalog, CatalogError> {
+        let namespace = match &source {
+            CatalogSource::Bundled => Namespace::bundled(),
+            CatalogSource::Portal(id) => sync::active_namespace(cache, id)?,
+        };
+        let index = load_index(cache, &namespace)?;
         Ok(Catalog {
             index: RwLock::new(Arc::new(index)),
+            namespace: RwLock::new(namespace),
+            source,
             synonyms,
             imports: Mutex::new(()),
+            syncing: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// Where the records shown now are.
+    pub fn namespace(&self) -> Namespace {
+        self.namespace
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// The source this catalogue shows.
+    pub fn source(&self) -> &CatalogSource {
+        &self.source
+    }
+
+    /// Shows the records of `namespace` from now on: reloads and rebuilds the index from them
+    /// and saves it. Searches keep using the previous index until the new one is ready.
+    pub(crate) fn show(
+        &self,
+        cache: &dyn Backend,
+        namespace: Namespace,
+    ) -> Result<(), CatalogError> {
+        let (procedures, _unreadable) = repository::load_all(cache, &namespace)?;
+        let index = SearchIndex::build(&procedures);
+        let generation = repository::save_records(cache, &namespace, &[])?;
+        save_index_file(cache, &namespace, generation, &index);
+        *self.namespace.write().unwrap_or_else(|p| p.into_inner()) = namespace;
+        *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(index);
+        Ok(())
+    }
+
+    /// Held by whatever rewrites the stored catalogue (imports, syncs), one at a time.
+    pub(crate) fn writing(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.imports
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn index(&self) -> Arc<SearchIndex> {
@@ -180,27 +254,30 @@ impl Catalog {
         cancel: &Cancellation,
         change: impl FnOnce(&mut Merge),
     ) -> Result<(), CatalogError> {
-        let _one_import_at_a_time = self
-            .imports
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (stored, _) = repository::load_all(cache)?;
+        let _one_import_at_a_time = self.writing();
+        let namespace = self.namespace();
+        let (stored, _) = repository::load_all(cache, &namespace)?;
         let mut merge = Merge::new(stored);
         change(&mut merge);
         // The last point where stopping leaves the catalogue exactly as it was.
         cancel.check()?;
-        self.commit(cache, &merge)
+        self.commit(cache, &namespace, &merge)
     }
 
-    fn commit(&self, cache: &dyn Backend, merge: &Merge) -> Result<(), CatalogError> {
+    fn commit(
+        &self,
+        cache: &dyn Backend,
+        namespace: &Namespace,
+        merge: &Merge,
+    ) -> Result<(), CatalogError> {
         let changed = merge.changed();
         if changed.is_empty() && !self.is_empty() {
             return Ok(());
         }
         let procedures: Vec<Procedure> = merge.procedures.values().cloned().collect();
         let index = SearchIndex::build(&procedures);
-        let generation = repository::save_records(cache, &changed)?;
-        save_index_file(cache, generation, &index);
+        let generation = repository::save_records(cache, namespace, &changed)?;
+        save_index_file(cache, namespace, generation, &index);
         // The records are the truth and are saved: search sees them now, whatever happened to
         // the index file.
         *self
@@ -225,8 +302,10 @@ impl Catalog {
                 ),
             });
         }
-        repository::load_procedure(cache, code)?.ok_or_else(|| CatalogError::NotFound {
-            code: code.to_string(),
+        repository::load_procedure(cache, &self.namespace(), code)?.ok_or_else(|| {
+            CatalogError::NotFound {
+                code: code.to_string(),
+            }
         })
     }
 

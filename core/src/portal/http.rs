@@ -1,0 +1,132 @@
+//! `HttpPortal`: the contract of `portal/openapi.yaml` over the core's HTTP client.
+
+use serde::de::DeserializeOwned;
+
+use super::wire::{ChangesPage, ProcedureResponse, problem_types};
+use super::{FeedAnswer, Portal, PortalError};
+use crate::cancel::Cancellation;
+use crate::net::{HttpClient, NetError, Response};
+
+/// A portal reached over HTTPS (or HTTP on loopback, for development and tests).
+#[derive(Clone)]
+pub struct HttpPortal {
+    base_url: String,
+    client: HttpClient,
+}
+
+impl HttpPortal {
+    /// A portal at `base_url` (e.g. `https://dichvucong.tayninh.gov.vn/api`), without the
+    /// `/v1` part.
+    pub fn new(base_url: &str, client: HttpClient) -> HttpPortal {
+        HttpPortal {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            client,
+        }
+    }
+}
+
+/// Decodes a JSON answer, refusing what is not JSON (a maintenance page, garbage).
+fn json<T: DeserializeOwned>(response: &Response) -> Result<T, NetError> {
+    if response.content_type.as_deref() != Some("application/json") {
+        return Err(NetError::InvalidResponse {
+            reason: format!(
+                "expected JSON, got {}",
+                response
+                    .content_type
+                    .as_deref()
+                    .unwrap_or("no content type")
+            ),
+        });
+    }
+    serde_json::from_slice(&response.body).map_err(|error| NetError::InvalidResponse {
+        reason: format!("the JSON does not match the contract: {error}"),
+    })
+}
+
+fn portal_error(error: NetError) -> PortalError {
+    match error {
+        NetError::Problem { kind, .. } if kind == problem_types::CURSOR_EXPIRED => {
+            PortalError::CursorExpired
+        }
+        other => PortalError::Net(other),
+    }
+}
+
+/// Keeps a query parameter URL-safe (cursors are opaque and may hold anything).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Portal for HttpPortal {
+    fn source_id(&self) -> String {
+        self.base_url.clone()
+    }
+
+    async fn catalog_changes(
+        &self,
+        cursor: Option<&str>,
+        limit: u32,
+        etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> Result<FeedAnswer, PortalError> {
+        let mut url = format!("{}/v1/catalog/changes?limit={limit}", self.base_url);
+        if let Some(cursor) = cursor {
+            url.push_str("&cursor=");
+            url.push_str(&encode(cursor));
+        }
+        self.client
+            .get_decoded(&url, etag, cancel, |response| {
+                if response.not_modified() {
+                    return Ok(FeedAnswer::NotModified {
+                        wire_bytes: response.wire_bytes,
+                    });
+                }
+                let page: ChangesPage = json(&response)?;
+                Ok(FeedAnswer::Page {
+                    page,
+                    etag: response.etag.clone(),
+                    wire_bytes: response.wire_bytes,
+                    attempts: response.attempts,
+                })
+            })
+            .await
+            .map_err(portal_error)
+    }
+
+    async fn procedure(
+        &self,
+        code: &str,
+        etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> Result<Option<(ProcedureResponse, Option<String>)>, PortalError> {
+        let url = format!("{}/v1/catalog/procedures/{}", self.base_url, encode(code));
+        self.client
+            .get_decoded(&url, etag, cancel, |response| {
+                if response.not_modified() {
+                    return Ok(None);
+                }
+                Ok(Some((json(&response)?, response.etag.clone())))
+            })
+            .await
+            .map_err(portal_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_are_escaped_in_the_query() {
+        assert_eq!(encode("c1.42"), "c1.42");
+        assert_eq!(encode("s1.0.1 00/&"), "s1.0.1%2000%2F%26");
+    }
+}

@@ -1,0 +1,42 @@
+//! The router: the contract's operations, the test-control endpoints when enabled, and the
+//! layers every answer goes through.
+
+mod catalog;
+mod test_control;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+
+use crate::problem::{ApiProblem, problem_for_bare_errors};
+use crate::state::AppState;
+use crate::{access_log, client_version};
+
+/// The whole application. Layers, outermost first: request log (when `log_requests`), gzip,
+/// problem documents for bare errors, the client version check.
+pub fn router(state: Arc<AppState>, test_control: bool, log_requests: bool) -> Router {
+    let mut routes = Router::new()
+        .route("/v1/catalog/changes", get(catalog::changes))
+        .route("/v1/catalog/procedures/{code}", get(catalog::procedure));
+    if test_control {
+        routes = routes.merge(test_control::routes());
+    }
+    let minimum = state.min_client_version;
+    let app = routes
+        .fallback(no_route)
+        .with_state(state)
+        .layer(from_fn_with_state(minimum, client_version::check))
+        .layer(from_fn(problem_for_bare_errors))
+        .layer(CompressionLayer::new());
+    match log_requests {
+        true => app.layer(from_fn(access_log::log_request)),
+        false => app,
+    }
+}
+
+async fn no_route() -> ApiProblem {
+    ApiProblem::not_found("no such resource")
+}
