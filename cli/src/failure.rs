@@ -26,7 +26,7 @@ pub const EXIT_OFFLINE: u8 = 3;
 /// Exit code: the portal asks to retry later.
 pub const EXIT_RATE_LIMITED: u8 = 4;
 /// Exit code: the portal failed or answered nonsense.
-pub const EXIT_SERVER: u8 = 5;
+pub const EXIT_SERVER: u8 = 7;
 /// Exit code: storage failed.
 pub const EXIT_STORAGE: u8 = 6;
 /// Exit code: stopped on request (128 + SIGINT, as shells report it).
