@@ -2,7 +2,7 @@
 //! blocking work (store I/O, index builds) runs on this runtime's blocking pool, never on the
 //! caller's thread, and the foreign side awaits it.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use tokio::runtime::{Builder, Runtime};
 
@@ -18,6 +18,13 @@ fn runtime(language: Language) -> Result<&'static Runtime, LonganError> {
     if let Some(runtime) = RUNTIME.get() {
         return Ok(runtime);
     }
+    // One builder at a time: a runtime built by a loser of the race would have to be dropped,
+    // and dropping one inside an async context panics.
+    static BUILDING: Mutex<()> = Mutex::new(());
+    let _one_builder = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(runtime) = RUNTIME.get() {
+        return Ok(runtime);
+    }
     let built = Builder::new_multi_thread()
         .worker_threads(WORKERS)
         .thread_name("longan-worker")
@@ -26,8 +33,6 @@ fn runtime(language: Language) -> Result<&'static Runtime, LonganError> {
         .map_err(|error| {
             LonganError::internal(language, &format!("cannot start the runtime: {error}"))
         })?;
-    // Another thread may have won the race; its runtime is kept and ours dropped here, outside
-    // any runtime, where dropping one is allowed.
     Ok(RUNTIME.get_or_init(|| built))
 }
 
