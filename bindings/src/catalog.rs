@@ -136,6 +136,9 @@ pub struct CatalogInfo {
     pub procedures: u64,
     /// Bytes the data directory occupies on disk.
     pub bytes_on_disk: u64,
+    /// When the catalogue was last known to be up to date with its portal, by the server's
+    /// clock (`None` for the bundled catalogue or before a first sync): for "updated 3 days ago".
+    pub last_synced_at: Option<std::time::SystemTime>,
 }
 
 impl SearchQuery {

@@ -132,18 +132,11 @@ impl LonganCore {
         cancel: Option<Arc<CancelHandle>>,
     ) -> Result<SyncSummary, LonganError> {
         let language = self.config.language();
-        let Some(url) = self.config.portal_url.clone() else {
-            return Err(LonganError::InvalidInput {
-                user_message: "no portal is configured (CoreConfig.portal_url)".into(),
-            });
-        };
         let core = self.opened_core()?;
+        let portal = self.portal(&core)?;
         let call = CallCancellation::new(cancel.as_deref());
         let flag = call.flag();
         let result = run_async(language, async move {
-            let client = HttpClient::new(NetConfig::production(), core.clock().clone())
-                .map_err(|error| LonganError::from_net(error, language))?;
-            let portal = HttpPortal::new(&url, client);
             core.sync_catalog(&portal, SYNC_PAGE_SIZE, &flag)
                 .await
                 .map(SyncSummary::from)
@@ -152,6 +145,22 @@ impl LonganCore {
         .await;
         drop(call);
         result
+    }
+
+    /// Fetches a procedure's full record (documents, fees, steps) from the portal and keeps it
+    /// for offline use; asking again for an unchanged record costs one small 304. Needs
+    /// `config.portal_url`. Network; alters persisted state.
+    pub async fn refresh_procedure(&self, code: String) -> Result<ProcedureDetail, LonganError> {
+        let language = self.config.language();
+        let core = self.opened_core()?;
+        let portal = self.portal(&core)?;
+        run_async(language, async move {
+            core.refresh_procedure(&portal, &code, &Cancellation::new())
+                .await
+                .map(ProcedureDetail::from)
+                .map_err(|error| LonganError::from_catalog(error, language))
+        })
+        .await
     }
 
     /// Everything stored about one procedure, by code (any province). Reads the disk.
@@ -167,11 +176,11 @@ impl LonganCore {
     /// How big the catalogue is and how much disk the data directory takes. Reads the disk.
     pub async fn catalog_info(&self) -> Result<CatalogInfo, LonganError> {
         self.call(move |core, language| {
+            let failed = |error| LonganError::from_catalog(error, language);
             Ok(CatalogInfo {
                 procedures: core.catalog_len() as u64,
-                bytes_on_disk: core
-                    .size_on_disk()
-                    .map_err(|error| LonganError::from_catalog(error, language))?,
+                bytes_on_disk: core.size_on_disk().map_err(failed)?,
+                last_synced_at: core.last_synced().map_err(failed)?,
             })
         })
         .await
@@ -268,6 +277,22 @@ impl LonganCore {
         let language = self.config.language();
         let core = self.opened_core()?;
         run_blocking(language, move || work(&core, language)).await
+    }
+
+    /// The configured portal's client, on the core's clock.
+    fn portal(&self, core: &Core) -> Result<HttpPortal, LonganError> {
+        let language = self.config.language();
+        let Some(url) = &self.config.portal_url else {
+            return Err(LonganError::InvalidInput {
+                user_message: match language {
+                    Language::Vi => "Chưa cấu hình cổng dịch vụ công (portal_url).".into(),
+                    Language::En => "No portal is configured (CoreConfig.portal_url).".into(),
+                },
+            });
+        };
+        let client = HttpClient::new(NetConfig::production(), core.clock().clone())
+            .map_err(|error| LonganError::from_net(error, language))?;
+        Ok(HttpPortal::new(url, client))
     }
 
     fn opened_core(&self) -> Result<Arc<Core>, LonganError> {

@@ -196,6 +196,7 @@ impl Core {
             portal,
             page_size,
             cancel,
+            &self.clock,
         )
         .await;
         match &report {
@@ -225,6 +226,33 @@ impl Core {
             Err(error) => log::warn!("catalogue sync failed: {error}"),
         }
         report
+    }
+
+    /// Fetches a procedure's full record from `portal` and stores it (a small 304 when the
+    /// stored one is current). Alters persisted state.
+    pub async fn refresh_procedure<P: Portal>(
+        &self,
+        portal: &P,
+        code: &str,
+        cancel: &Cancellation,
+    ) -> Result<Procedure, CatalogError> {
+        crate::catalog::remote::refresh_procedure(
+            &self.catalog,
+            self.stores.cache(),
+            portal,
+            code,
+            cancel,
+        )
+        .await
+    }
+
+    /// When the catalogue was last known to be up to date with its portal (`None` for the
+    /// bundled catalogue, or before a first sync). Reads the cache.
+    pub fn last_synced(&self) -> Result<Option<std::time::SystemTime>, CatalogError> {
+        match self.catalog.source() {
+            CatalogSource::Portal(id) => crate::catalog::sync::last_synced(self.stores.cache(), id),
+            CatalogSource::Bundled => Ok(None),
+        }
     }
 
     /// Searches the catalogue. Performs no I/O.

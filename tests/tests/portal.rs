@@ -311,3 +311,73 @@ async fn offline_the_sync_fails_as_offline_and_the_cached_catalogue_is_served() 
     assert_eq!(core.catalog_len(), count);
     assert!(total(&core, "dang ky khai sinh") > 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_record_is_fetched_once_then_revalidated_with_a_small_304() {
+    let fixture = Fixture::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = fixture.core(dir.path(), &small_seed());
+    sync(&core, &fixture).await.unwrap();
+    let cancel = Cancellation::new();
+    fixture.proxy.reset_stats();
+
+    let record = core
+        .refresh_procedure(&fixture.client(), "1.001193", &cancel)
+        .await
+        .unwrap();
+    let first = fixture.proxy.stats();
+    let again = core
+        .refresh_procedure(&fixture.client(), "1.001193", &cancel)
+        .await
+        .unwrap();
+    let second = fixture.proxy.stats();
+
+    assert!(record.details.is_some());
+    assert_eq!(again, record);
+    let revalidation = second.bytes_to_client - first.bytes_to_client;
+    assert!(revalidation < 600, "{revalidation} bytes for a 304");
+    assert!(first.bytes_to_client > 5 * revalidation);
+    let body = renamed(&core, "1.001193", "Thủ tục đăng ký khai sinh theo mẫu mới");
+    fixture.control("PUT", "/test/procedures/1.001193", &body);
+    let changed = core
+        .refresh_procedure(&fixture.client(), "1.001193", &cancel)
+        .await
+        .unwrap();
+    assert_eq!(changed.name, "Thủ tục đăng ký khai sinh theo mẫu mới");
+    assert_eq!(total(&core, "khai sinh mau moi"), 1);
+    assert!(matches!(
+        core.refresh_procedure(&fixture.client(), "9.999999", &cancel)
+            .await,
+        Err(CatalogError::NotFound { .. })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_time_of_the_last_sync_comes_from_the_servers_clock() {
+    let fixture = Fixture::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    // A phone whose clock is a day behind.
+    let phone = std::sync::Arc::new(longan_core::clock::TestClock::at(
+        std::time::SystemTime::now() - Duration::from_secs(86_400),
+    ));
+    let clock = longan_core::clock::Clock::new(phone);
+    let core = fixture
+        .core(dir.path(), &small_seed())
+        .with_clock(clock.clone());
+    assert_eq!(core.last_synced().unwrap(), None);
+    let client = longan_core::net::HttpClient::new(NetConfig::for_tests(), clock).unwrap();
+    let portal = longan_core::portal::HttpPortal::new(&fixture.proxy.url(), client);
+
+    core.sync_catalog(&portal, PAGE, &Cancellation::new())
+        .await
+        .unwrap();
+
+    let synced = core.last_synced().unwrap().unwrap();
+    let off = std::time::SystemTime::now()
+        .duration_since(synced)
+        .unwrap_or_else(|e| e.duration());
+    assert!(
+        off < Duration::from_secs(5),
+        "last sync recorded {off:?} off the real time"
+    );
+}

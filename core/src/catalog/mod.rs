@@ -11,6 +11,7 @@ pub mod error;
 pub mod import;
 pub mod index;
 pub mod model;
+pub mod remote;
 pub mod repository;
 pub mod search;
 pub mod sync;

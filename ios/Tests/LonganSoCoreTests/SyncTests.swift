@@ -21,6 +21,11 @@ final class SyncTests: XCTestCase {
         let second = try await core.syncCatalog()
         XCTAssertTrue(second.notModified)
         XCTAssertEqual(second.requests, 1)
+        let after = try await core.catalogInfo()
+        let syncedAt = try XCTUnwrap(after.lastSyncedAt)
+        XCTAssertLessThan(abs(syncedAt.timeIntervalSinceNow), 60)
+        let detail = try await core.refreshProcedure(code: "1.001193")
+        XCTAssertFalse(try XCTUnwrap(detail.record).steps.isEmpty)
         try await core.shutdown()
     }
 

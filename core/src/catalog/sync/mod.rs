@@ -6,7 +6,7 @@
 
 mod state;
 
-pub use state::active_namespace;
+pub use state::{active_namespace, last_synced};
 
 use serde::Serialize;
 
@@ -14,6 +14,7 @@ use super::error::CatalogError;
 use super::repository::{self, Namespace, generation_prefix, synced_tree};
 use super::{Catalog, CatalogSource};
 use crate::cancel::Cancellation;
+use crate::clock::Clock;
 use crate::portal::{FeedAnswer, Portal, PortalError};
 use crate::store::{Backend, Batch};
 use state::{Staging, SyncState};
@@ -44,6 +45,7 @@ pub async fn sync_catalog<P: Portal>(
     portal: &P,
     page_size: u32,
     cancel: &Cancellation,
+    clock: &Clock,
 ) -> Result<SyncReport, CatalogError> {
     let CatalogSource::Portal(source_id) = catalog.source() else {
         return Err(CatalogError::InvalidInput {
@@ -67,6 +69,9 @@ pub async fn sync_catalog<P: Portal>(
         applied: false,
     };
     let result = run.pages(portal, page_size, cancel).await;
+    if result.is_ok() {
+        run.mark_up_to_date(clock)?;
+    }
     // Whatever was applied is shown, even when a later page failed.
     if run.applied {
         let namespace = state::active_namespace(cache, source_id)?;
@@ -218,6 +223,21 @@ impl Run<'_> {
         if let Some(old) = swapped_out {
             self.remove_generation(old)?;
         }
+        Ok(())
+    }
+
+    /// Records when the catalogue was last known to be up to date (what "updated 3 days ago"
+    /// in the app is computed from).
+    fn mark_up_to_date(&mut self, clock: &Clock) -> Result<(), CatalogError> {
+        let now = clock
+            .now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        self.state.synced_at_ms = Some(now.as_millis() as u64);
+        let mut batch = Batch::new();
+        state::put(&mut batch, &self.state)?;
+        let _writing = self.catalog.writing();
+        self.cache.apply(self.tree, batch)?;
         Ok(())
     }
 

@@ -20,6 +20,10 @@ pub struct SyncState {
     pub etag: Option<String>,
     /// A full snapshot in progress.
     pub staging: Option<Staging>,
+    /// When the catalogue was last known to be up to date (the end of a successful sync), in
+    /// milliseconds since the Unix epoch, by the core's server-corrected clock.
+    #[serde(default)]
+    pub synced_at_ms: Option<u64>,
 }
 
 /// A full snapshot being written into the next generation.
@@ -56,4 +60,15 @@ pub fn active_namespace(backend: &dyn Backend, source_id: &str) -> Result<Namesp
         Some(generation) => Namespace::synced(source_id, generation),
         None => Namespace::bundled(),
     })
+}
+
+/// When a portal's catalogue was last known to be up to date.
+pub fn last_synced(
+    backend: &dyn Backend,
+    source_id: &str,
+) -> Result<Option<std::time::SystemTime>, CatalogError> {
+    let tree = crate::catalog::repository::synced_tree(source_id);
+    Ok(load(backend, &tree)?
+        .synced_at_ms
+        .map(|ms| std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms)))
 }

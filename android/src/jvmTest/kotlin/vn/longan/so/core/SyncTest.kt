@@ -27,6 +27,10 @@ class SyncTest {
         assertTrue(second.notModified)
         assertEquals(1u, second.requests)
         assertTrue(second.bytesReceived < 1024uL)
+        val syncedAt = core.catalogInfo().lastSyncedAt ?: error("no sync time")
+        assertTrue(java.time.Duration.between(syncedAt, java.time.Instant.now()).abs().seconds < 60)
+        val record = core.refreshProcedure("1.001193").record ?: error("no full record")
+        assertTrue(record.steps.isNotEmpty())
         core.shutdown()
     }
 
