@@ -19,10 +19,29 @@ pub struct SledBackend {
     directory: std::path::PathBuf,
 }
 
+/// How long opening waits for a database that is still closing.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl SledBackend {
     /// Opens (creating if needed) the database at `path`. A panic inside sled while reading a
     /// damaged file becomes [`StoreError::Corrupt`].
     pub fn open(path: &Path, area: Area) -> Result<SledBackend, StoreError> {
+        // sled finishes closing a database on background threads (log writes still in flight
+        // hold its file lock for a moment after the last handle is dropped), so a reopen right
+        // after a close can find the lock still taken. Only a lock still held after this long
+        // counts as busy: another process, or an owner that did not close.
+        let started = std::time::Instant::now();
+        loop {
+            match SledBackend::open_once(path, area) {
+                Err(StoreError::Busy) if started.elapsed() < LOCK_PATIENCE => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path, area: Area) -> Result<SledBackend, StoreError> {
         let config = sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_CAPACITY_BYTES)
