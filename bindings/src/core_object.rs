@@ -21,8 +21,10 @@ use crate::events::{EventListener, ToListener};
 use crate::logging::{self, Logger};
 use crate::runtime::{run_async, run_blocking};
 
-/// Procedures per sync request: about 60 kB compressed, a few seconds on 2G.
+/// Procedures per sync request: about 30 kB compressed, under two seconds on 2G.
 const SYNC_PAGE_SIZE: u32 = 500;
+/// How long `shutdown` waits for the calls in flight.
+const SHUTDOWN_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The Long An Số core for one data directory. Create it anywhere (no I/O), call
 /// [`LonganCore::open`], then use it from any thread; calls may overlap.
@@ -32,6 +34,8 @@ pub struct LonganCore {
     listener: Option<Arc<dyn EventListener>>,
     /// `None` until opened and after closing. Shared with the calls running on the runtime.
     opened: Arc<Mutex<Option<Arc<Core>>>>,
+    /// Held through an open or a shutdown, so they never interleave.
+    lifecycle: Arc<Mutex<()>>,
 }
 
 #[uniffi::export]
@@ -52,6 +56,7 @@ impl LonganCore {
             config,
             listener,
             opened: Arc::default(),
+            lifecycle: Arc::default(),
         }
     }
 
@@ -63,10 +68,13 @@ impl LonganCore {
         let data_dir = PathBuf::from(&self.config.data_dir);
         let listener = self.listener.clone();
         let opened = self.opened.clone();
+        let lifecycle = self.lifecycle.clone();
         let portal_url = self.config.portal_url.clone();
         run_blocking(language, move || {
-            let mut slot = opened.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(core) = slot.as_ref() {
+            // Opening takes a while; the slot's lock is only held to read or fill it, so calls
+            // made meanwhile never wait on the open (they fail fast with StorageUnavailable).
+            let _one_open_or_shutdown = lifecycle.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(core) = opened.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
                 return Ok(OpenReport::new(core.open_outcome(), core.catalog_len()));
             }
             let source = match portal_url {
@@ -79,7 +87,7 @@ impl LonganCore {
                 core = core.with_events(Arc::new(ToListener(listener)));
             }
             let report = OpenReport::new(core.open_outcome(), core.catalog_len());
-            *slot = Some(Arc::new(core));
+            *opened.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(core));
             Ok(report)
         })
         .await
@@ -89,9 +97,20 @@ impl LonganCore {
     /// open it. Later calls fail with `StorageUnavailable` until `open` is called again.
     pub async fn shutdown(&self) -> Result<(), LonganError> {
         let opened = self.opened.clone();
+        let lifecycle = self.lifecycle.clone();
         run_blocking(self.config.language(), move || {
-            let core = opened.lock().unwrap_or_else(|p| p.into_inner()).take();
-            // The last running call drops the last reference and with it the store's lock.
+            let _one_open_or_shutdown = lifecycle.lock().unwrap_or_else(|p| p.into_inner());
+            let Some(core) = opened.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+                return Ok(());
+            };
+            // New calls fail from here on; the ones in flight hold the other references.
+            let started = std::time::Instant::now();
+            while Arc::strong_count(&core) > 1 && started.elapsed() < SHUTDOWN_PATIENCE {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            if Arc::strong_count(&core) > 1 {
+                log::warn!("shutting down with calls still running; the last one closes the store");
+            }
             drop(core);
             Ok(())
         })
@@ -150,17 +169,26 @@ impl LonganCore {
     /// Fetches a procedure's full record (documents, fees, steps) from the portal and keeps it
     /// for offline use; asking again for an unchanged record costs one small 304. Needs
     /// `config.portal_url`. Network; alters persisted state.
-    pub async fn refresh_procedure(&self, code: String) -> Result<ProcedureDetail, LonganError> {
+    #[uniffi::method(default(cancel = None))]
+    pub async fn refresh_procedure(
+        &self,
+        code: String,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<ProcedureDetail, LonganError> {
         let language = self.config.language();
         let core = self.opened_core()?;
         let portal = self.portal(&core)?;
-        run_async(language, async move {
-            core.refresh_procedure(&portal, &code, &Cancellation::new())
+        let call = CallCancellation::new(cancel.as_deref());
+        let flag = call.flag();
+        let result = run_async(language, async move {
+            core.refresh_procedure(&portal, &code, &flag)
                 .await
                 .map(ProcedureDetail::from)
                 .map_err(|error| LonganError::from_catalog(error, language))
         })
-        .await
+        .await;
+        drop(call);
+        result
     }
 
     /// Everything stored about one procedure, by code (any province). Reads the disk.

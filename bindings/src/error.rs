@@ -244,9 +244,28 @@ impl LonganError {
                 user_message: with_detail(server_unavailable(language), &detail),
                 retry_after_seconds: seconds(retry_after),
             },
-            NetError::Problem { .. }
-            | NetError::Rejected { .. }
-            | NetError::InvalidResponse { .. }
+            // A refusal is final: retrying the same request cannot help.
+            NetError::Rejected {
+                status: 401 | 403, ..
+            } => LonganError::AuthRequired {
+                user_message: say(
+                    language,
+                    "Vui lòng đăng nhập để tiếp tục.",
+                    "Please sign in to continue.",
+                ),
+            },
+            NetError::Problem { .. } | NetError::Rejected { .. } => LonganError::InvalidInput {
+                user_message: with_detail(
+                    say(
+                        language,
+                        "Máy chủ từ chối yêu cầu này.",
+                        "The server refused this request.",
+                    ),
+                    &detail,
+                ),
+            },
+            NetError::InvalidResponse { .. }
+            | NetError::TooLarge { .. }
             | NetError::Untrusted { .. } => LonganError::ServerUnavailable {
                 user_message: with_detail(server_unavailable(language), &detail),
                 retry_after_seconds: None,

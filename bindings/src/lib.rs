@@ -35,7 +35,7 @@ uniffi::setup_scaffolding!();
 
 /// Version of this API. It goes up by one with every change an app must adapt to; the
 /// committed Kotlin API snapshot (`bindings/api/kotlin-api.txt`) changes with it.
-pub const API_VERSION: u32 = 1;
+pub const API_VERSION: u32 = 2;
 
 /// The API version the library implements, to check against the one an app was built for.
 /// Performs no I/O.

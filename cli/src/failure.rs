@@ -97,6 +97,7 @@ impl From<NetError> for Failure {
             | NetError::Problem { .. }
             | NetError::Rejected { .. }
             | NetError::InvalidResponse { .. }
+            | NetError::TooLarge { .. }
             | NetError::Untrusted { .. } => Failure::new("server", EXIT_SERVER, message),
         }
     }

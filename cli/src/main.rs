@@ -11,7 +11,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use longan_core::catalog::{CatalogSource, Level, SearchRequest};
-use longan_core::clock::Clock;
 use longan_core::net::{HttpClient, NetConfig};
 use longan_core::portal::HttpPortal;
 use longan_core::{Cancellation, Core, app::read_detail_dir};
@@ -158,7 +157,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     "`longan sync` needs --portal URL",
                 ));
             };
-            let client = HttpClient::new(NetConfig::production(), Clock::default())?;
+            let client = HttpClient::new(NetConfig::production(), core.clock().clone())?;
             let portal = HttpPortal::new(&url, client);
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

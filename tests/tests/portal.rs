@@ -273,7 +273,9 @@ async fn a_garbage_answer_is_a_typed_error_and_leaves_the_cache_as_it_was() {
         assert!(
             matches!(
                 result,
-                Err(CatalogError::Network(NetError::InvalidResponse { .. }))
+                Err(CatalogError::Network(
+                    NetError::InvalidResponse { .. } | NetError::TooLarge { .. }
+                ))
             ),
             "{fault:?}: {result:?}"
         );
@@ -380,4 +382,96 @@ async fn the_time_of_the_last_sync_comes_from_the_servers_clock() {
         off < Duration::from_secs(5),
         "last sync recorded {off:?} off the real time"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_incremental_sync_resumes_and_is_not_told_nothing_changed() {
+    let fixture = Fixture::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = fixture.core(dir.path(), &small_seed());
+    sync(&core, &fixture).await.unwrap();
+    let codes = ["1.001193", "1.004884", "1.003583", "2.000528", "1.000894"];
+    for code in codes {
+        let body = renamed(&core, code, &format!("Thủ tục thử nghiệm {code}"));
+        assert_eq!(
+            fixture
+                .control("PUT", &format!("/test/procedures/{code}"), &body)
+                .0,
+            200
+        );
+    }
+    // Two changes per page; the connection drops in the middle of the second page.
+    fixture.proxy.reset_stats();
+    fixture.proxy.set_fault(Fault::Bandwidth {
+        bytes_per_second: 20_000,
+    });
+    let no_retries = NetConfig {
+        retries: 0,
+        ..NetConfig::for_tests()
+    };
+    let client = fixture.client_with(no_retries);
+    let cancel = Cancellation::new();
+    let syncing = core.sync_catalog(&client, 2, &cancel);
+    let breaker = async {
+        while fixture.proxy.stats().requests < 2 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        fixture.proxy.set_fault(Fault::ResetMidBody {
+            after_body_bytes: 10,
+        });
+    };
+    let (interrupted, ()) = tokio::join!(syncing, breaker);
+    assert!(interrupted.is_err(), "{interrupted:?}");
+    fixture.proxy.clear_fault();
+
+    let resumed = sync(&core, &fixture).await.unwrap();
+
+    assert!(!resumed.not_modified, "{resumed:?}");
+    for code in codes {
+        assert_eq!(
+            core.procedure(code).unwrap().name,
+            format!("Thủ tục thử nghiệm {code}")
+        );
+    }
+    assert!(sync(&core, &fixture).await.unwrap().not_modified);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portal_that_stalls_is_a_timeout_and_a_cancel_stops_a_retry_wait() {
+    let fixture = Fixture::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = fixture.core(dir.path(), &small_seed());
+    fixture.proxy.set_fault(Fault::Stall);
+    let impatient = NetConfig {
+        request_timeout: Duration::from_millis(300),
+        retries: 0,
+        ..NetConfig::for_tests()
+    };
+    let result = core
+        .sync_catalog(&fixture.client_with(impatient), PAGE, &Cancellation::new())
+        .await;
+    assert!(
+        matches!(result, Err(CatalogError::Network(NetError::Timeout))),
+        "{result:?}"
+    );
+
+    // A long Retry-After is being waited out; the cancel ends the wait at once.
+    fixture.proxy.set_fault(Fault::TooManyRequests {
+        count: 5,
+        retry_after_seconds: 2,
+    });
+    let cancel = Cancellation::new();
+    let started = Instant::now();
+    let client = fixture.client();
+    let syncing = core.sync_catalog(&client, PAGE, &cancel);
+    let canceller = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        cancel.cancel();
+    };
+    let (result, ()) = tokio::join!(syncing, canceller);
+    assert!(
+        matches!(result, Err(CatalogError::Network(NetError::Cancelled(_)))),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < Duration::from_millis(1500));
 }

@@ -1,10 +1,10 @@
 //! Full records fetched from the portal on demand. Each record's ETag is kept next to it, so
 //! asking again for an unchanged record costs one small 304.
 
-use super::Catalog;
 use super::error::CatalogError;
 use super::model::Procedure;
 use super::repository;
+use super::{Catalog, CatalogSource};
 use crate::cancel::Cancellation;
 use crate::net::NetError;
 use crate::portal::{Portal, PortalError};
@@ -30,7 +30,14 @@ pub async fn refresh_procedure<P: Portal>(
             reason: format!("“{code}” is not a procedure code (like 1.001193)"),
         });
     }
+    // One writer of the portal's records at a time: a sync swapping generations meanwhile would
+    // leave this record, and the index rebuilt for it, in a generation no longer shown.
+    let _no_sync_meanwhile = catalog.syncing.lock().await;
     let namespace = catalog.namespace();
+    // Before a first sync the records shown are the bundled seed's: a portal's record is
+    // returned but not written among them (each source's data stays apart).
+    let keep = matches!(catalog.source(), CatalogSource::Portal(_))
+        && namespace != repository::Namespace::bundled();
     let stored = repository::load_procedure(cache, &namespace, code)?;
     // A validator is only worth sending for a full record we still hold.
     let etag = match &stored {
@@ -56,8 +63,16 @@ pub async fn refresh_procedure<P: Portal>(
             code: code.to_string(),
         });
     };
+    if response.summary.code != code {
+        return Err(CatalogError::Network(NetError::InvalidResponse {
+            reason: "the portal answered with another procedure".into(),
+        }));
+    }
     let mut procedure = response.summary.into_procedure();
     procedure.details = response.details;
+    if !keep {
+        return Ok(procedure);
+    }
     let mut batch = Batch::new();
     batch.put(
         namespace.procedure_key(&procedure.code),
@@ -69,7 +84,7 @@ pub async fn refresh_procedure<P: Portal>(
     };
     {
         let _writing = catalog.writing();
-        cache.apply(&namespace.tree, batch)?;
+        repository::apply_with_new_generation(cache, &namespace, batch)?;
     }
     // The name or the "full record available" mark may have changed: search must see it.
     if stored.as_ref() != Some(&procedure) {

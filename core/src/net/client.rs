@@ -108,13 +108,14 @@ impl HttpClient {
         let mut attempt = 0;
         loop {
             cancel.check()?;
-            let result = self
-                .attempt(&url, if_none_match)
-                .await
-                .and_then(|mut response| {
-                    response.attempts = attempt + 1;
-                    decode(response)
-                });
+            let result = tokio::select! {
+                result = self.attempt(&url, if_none_match) => result,
+                () = cancelled(cancel) => return Err(crate::cancel::Cancelled.into()),
+            }
+            .and_then(|mut response| {
+                response.attempts = attempt + 1;
+                decode(response)
+            });
             match result {
                 Ok(value) => return Ok(value),
                 Err(error) => match next(&self.config, attempt, &error) {
@@ -124,7 +125,10 @@ impl HttpClient {
                             "request failed ({error}); retrying in {} ms",
                             wait.as_millis()
                         );
-                        tokio::time::sleep(wait).await;
+                        tokio::select! {
+                            () = tokio::time::sleep(wait) => {}
+                            () = cancelled(cancel) => return Err(crate::cancel::Cancelled.into()),
+                        }
                         attempt += 1;
                     }
                 },
@@ -231,7 +235,16 @@ impl HttpClient {
     }
 }
 
+/// Resolves once `cancel` is set; checked often enough for a person pressing "Stop".
+async fn cancelled(cancel: &Cancellation) {
+    while !cancel.is_cancelled() {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 fn transport_error(error: reqwest::Error) -> NetError {
+    // The URL carries cursors today and dossier codes tomorrow: keep it out of messages.
+    let error = error.without_url();
     if error.is_timeout() {
         return NetError::Timeout;
     }
@@ -250,6 +263,7 @@ fn transport_error(error: reqwest::Error) -> NetError {
 }
 
 fn body_error(error: reqwest::Error) -> NetError {
+    let error = error.without_url();
     if error.is_timeout() {
         NetError::Timeout
     } else {
@@ -260,9 +274,7 @@ fn body_error(error: reqwest::Error) -> NetError {
 }
 
 fn too_large(limit: usize) -> NetError {
-    NetError::InvalidResponse {
-        reason: format!("the answer is larger than {limit} bytes"),
-    }
+    NetError::TooLarge { limit }
 }
 
 /// Decodes gzip, stopping at `limit` decoded bytes.

@@ -57,6 +57,12 @@ pub enum NetError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The answer is larger than the client accepts: asking again would cost as much.
+    #[error("the server's answer is larger than {limit} bytes")]
+    TooLarge {
+        /// The limit, in bytes (decoded).
+        limit: usize,
+    },
     /// The server's certificate is not trusted under the TLS policy.
     #[error("the server's identity cannot be verified: {reason}")]
     Untrusted {

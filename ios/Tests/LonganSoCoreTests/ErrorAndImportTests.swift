@@ -65,7 +65,7 @@ final class ErrorAndImportTests: XCTestCase {
             XCTAssertFalse(error is LonganError)
             XCTAssertTrue("\(error)".contains("from the Swift tests"), "\(error)")
         }
-        XCTAssertEqual(apiVersion(), 1)
+        XCTAssertEqual(apiVersion(), 2)
     }
 
     func testLogRecordsAndEventsArriveOffTheMainThread() async throws {

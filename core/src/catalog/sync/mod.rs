@@ -15,8 +15,10 @@ use super::repository::{self, Namespace, generation_prefix, synced_tree};
 use super::{Catalog, CatalogSource};
 use crate::cancel::Cancellation;
 use crate::clock::Clock;
+use crate::net::NetError;
 use crate::portal::{FeedAnswer, Portal, PortalError};
 use crate::store::{Backend, Batch};
+use crate::text::is_procedure_code;
 use state::{Staging, SyncState};
 
 /// What a sync did, measured on the wire.
@@ -129,9 +131,15 @@ impl Run<'_> {
                     continue;
                 }
                 Err(PortalError::CursorExpired) => {
-                    return Err(CatalogError::Corrupt {
-                        reason: "the portal refused the position of its own snapshot".into(),
-                    });
+                    // The portal restarted during our snapshot: start it again from the first
+                    // page, into a clean generation.
+                    log::info!("the portal forgot our snapshot position: starting it again");
+                    self.report.requests += 1;
+                    self.report.cursor_expired = true;
+                    if let Some(staging) = self.state.staging.take() {
+                        self.remove_generation(staging.generation)?;
+                    }
+                    continue;
                 }
                 Err(PortalError::Net(error)) => return Err(CatalogError::Network(error)),
                 Ok(answer) => answer,
@@ -179,6 +187,20 @@ impl Run<'_> {
                 }
             },
         };
+        let malformed = page
+            .upserts
+            .iter()
+            .map(|upsert| upsert.code.as_str())
+            .chain(page.deletes.iter().map(String::as_str))
+            .find(|code| !is_procedure_code(code));
+        if let Some(code) = malformed {
+            return Err(CatalogError::Network(NetError::InvalidResponse {
+                reason: format!(
+                    "the change feed holds a malformed code ({} characters)",
+                    code.len()
+                ),
+            }));
+        }
         let mut batch = Batch::new();
         for upsert in page.upserts {
             let mut procedure = upsert.into_procedure();
@@ -212,12 +234,16 @@ impl Run<'_> {
             }
         } else {
             self.state.cursor = Some(page.next_cursor);
-            self.state.etag = etag;
+            // A validator says "nothing changed since this page", which is only true of the
+            // last one: kept from a middle page, it would answer a resumed sync with a 304.
+            self.state.etag = if page.has_more { None } else { etag };
         }
         state::put(&mut batch, &self.state)?;
         {
+            // A new generation stamp with the records, so an index saved before them is never
+            // taken for theirs after a crash.
             let _writing = self.catalog.writing();
-            self.cache.apply(self.tree, batch)?;
+            repository::apply_with_new_generation(self.cache, &target, batch)?;
         }
         self.applied |= !snapshot || self.state.staging.is_none();
         if let Some(old) = swapped_out {

@@ -69,6 +69,6 @@ class CallbackTest {
 
     @Test
     fun theApiVersionIsTheOneTheseBindingsWereMadeFor() {
-        assertEquals(1u, apiVersion())
+        assertEquals(2u, apiVersion())
     }
 }
