@@ -173,3 +173,93 @@ fn an_unusable_data_directory_exits_six() {
     assert_eq!(output.status.code(), Some(6));
     assert_eq!(stderr_json(&output)["error"]["category"], "storage");
 }
+
+/// `longan serve` running in the background; killed when dropped.
+struct Served {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve() -> Served {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_longan"))
+        .args(["serve", "--port", "0", "--test-control"])
+        .env_remove("LONGAN_SEED_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run longan serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("the listening line");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_string();
+    Served { child, url }
+}
+
+#[test]
+fn sync_with_a_served_portal_prints_its_figures_and_a_second_sync_is_not_modified() {
+    let portal = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let first = longan(dir.path(), &["--portal", &portal.url, "sync", "--json"]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let report = stdout_json(&first);
+    assert_eq!(report["not_modified"], false);
+    assert!(report["upserts"].as_u64().unwrap() > 4000, "{report}");
+    assert!(
+        report["bytes_received"].as_u64().unwrap() > 100_000,
+        "{report}"
+    );
+    assert!(report["requests"].as_u64().unwrap() >= 1);
+    assert_eq!(report["deletes"], 0);
+
+    let second = stdout_json(&longan(
+        dir.path(),
+        &["--portal", &portal.url, "sync", "--json"],
+    ));
+    assert_eq!(second["not_modified"], true);
+    assert_eq!(second["requests"], 1);
+    let search = stdout_json(&longan(
+        dir.path(),
+        &[
+            "--portal",
+            &portal.url,
+            "search",
+            "--json",
+            "dang ky khai sinh",
+        ],
+    ));
+    assert_eq!(search["hits"][0]["code"], "1.001193");
+}
+
+#[test]
+fn sync_with_an_unreachable_portal_exits_three_as_offline() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let output = longan(dir.path(), &["--portal", &url, "sync", "--json"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(stderr_json(&output)["error"]["category"], "offline");
+    let without = longan(dir.path(), &["sync", "--json"]);
+    assert_eq!(without.status.code(), Some(2));
+}
