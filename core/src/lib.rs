@@ -9,11 +9,13 @@ pub mod calendar;
 pub mod cancel;
 pub mod catalog;
 pub mod clock;
+pub mod dossier;
 pub mod events;
 pub mod net;
 pub mod portal;
 pub mod store;
 pub mod text;
+pub mod units;
 
 pub use app::{Core, OpenOutcome, SeedFiles};
 pub use cancel::{Cancellation, Cancelled};

@@ -305,7 +305,7 @@ mod tests {
         assert_eq!(gunzip(&bomb, 1_000_000).unwrap().len(), 1_000_000);
         assert!(matches!(
             gunzip(&bomb, 999_999),
-            Err(NetError::InvalidResponse { .. })
+            Err(NetError::TooLarge { .. })
         ));
         assert!(matches!(
             gunzip(b"not gzip", 100),

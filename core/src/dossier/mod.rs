@@ -1,0 +1,6 @@
+//! Dossiers (hồ sơ): codes, the national status list and its lifecycle, the dossier record.
+
+pub mod code;
+pub mod model;
+pub mod qr;
+pub mod status;
