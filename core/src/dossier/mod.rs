@@ -3,4 +3,5 @@
 pub mod code;
 pub mod model;
 pub mod qr;
+pub mod scenario;
 pub mod status;
