@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::calendar::WorkingCalendar;
 use crate::cancel::Cancellation;
 use crate::catalog::sync::{SyncReport, sync_catalog};
 use crate::catalog::{
@@ -12,8 +13,12 @@ use crate::catalog::{
     SearchRequest, SearchResults,
 };
 use crate::clock::Clock;
+use crate::dossier::due::{DueState, due_state};
+use crate::dossier::error::DossierError;
+use crate::dossier::model::Dossier;
+use crate::dossier::tracking::{self, TrackedDossier};
 use crate::events::{Event, EventSink, nowhere};
-use crate::portal::Portal;
+use crate::portal::{DemoPortal, Portal};
 use crate::store::{OpenReport, Stores};
 use crate::text::Synonyms;
 
@@ -48,7 +53,12 @@ pub struct Core {
     outcome: OpenOutcome,
     events: Arc<dyn EventSink>,
     clock: Clock,
+    calendar: std::sync::OnceLock<WorkingCalendar>,
 }
+
+/// Where the demo keeps the start of its story, in `state/`.
+const DEMO_TREE: &str = "demo";
+const DEMO_EPOCH_KEY: &[u8] = b"epoch";
 
 impl Core {
     /// Opens the data directory, and imports the seed if the catalogue is empty.
@@ -79,6 +89,7 @@ impl Core {
             catalog,
             events: nowhere(),
             clock: Clock::default(),
+            calendar: std::sync::OnceLock::new(),
         };
         log::info!(
             "opened the data directory in {} ms: {} procedures, cache rebuilt: {}",
@@ -244,6 +255,99 @@ impl Core {
             cancel,
         )
         .await
+    }
+
+    /// The embedded demo backend. Its story started when the demo was first used on this data
+    /// directory (or last reset) and goes on across restarts. Reads and may write `state/`.
+    pub fn demo_portal(&self) -> Result<DemoPortal, CatalogError> {
+        let epoch = match self.stores.state().get(DEMO_TREE, DEMO_EPOCH_KEY)? {
+            Some(bytes) if bytes.len() == 8 => {
+                let ms = u64::from_be_bytes(bytes.try_into().unwrap_or([0; 8]));
+                std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms)
+            }
+            _ => self.start_demo_story()?,
+        };
+        Ok(DemoPortal::starting_at(
+            self.clock.clone(),
+            self.catalog.served_procedures(),
+            epoch,
+        ))
+    }
+
+    /// Starts the demo's story again: its dossiers are new and move again from now, and what
+    /// this device kept of the old story's dossiers is forgotten.
+    pub fn reset_demo(&self) -> Result<(), CatalogError> {
+        for (code, _) in self.demo_portal()?.demo_codes() {
+            tracking::forget(self.stores.state(), &code).map_err(|error| {
+                CatalogError::Corrupt {
+                    reason: error.to_string(),
+                }
+            })?;
+        }
+        self.start_demo_story().map(|_| ())
+    }
+
+    fn start_demo_story(&self) -> Result<std::time::SystemTime, CatalogError> {
+        let now = self.clock.now();
+        let ms = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as u64;
+        let mut batch = crate::store::Batch::new();
+        batch.put(DEMO_EPOCH_KEY, ms.to_be_bytes().to_vec());
+        self.stores.state().apply(DEMO_TREE, batch)?;
+        Ok(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
+    }
+
+    /// Looks a dossier up (code typed any way, verifier = last 4 digits of the applicant's
+    /// phone or ID) and keeps it readable offline. Network (or the demo); writes `state/`.
+    pub async fn look_up_dossier<P: Portal>(
+        &self,
+        portal: &P,
+        code: &str,
+        verifier: &str,
+        cancel: &Cancellation,
+    ) -> Result<TrackedDossier, DossierError> {
+        tracking::look_up(
+            self.stores.state(),
+            portal,
+            &self.clock,
+            code,
+            verifier,
+            cancel,
+        )
+        .await
+    }
+
+    /// Follows or stops following a dossier looked up before. Writes `state/`.
+    pub fn set_dossier_followed(
+        &self,
+        code: &str,
+        followed: bool,
+    ) -> Result<TrackedDossier, DossierError> {
+        tracking::set_followed(self.stores.state(), code, followed)
+    }
+
+    /// The followed dossiers as last confirmed, with no network.
+    pub fn followed_dossiers(&self) -> Result<Vec<TrackedDossier>, DossierError> {
+        tracking::followed(self.stores.state())
+    }
+
+    /// A dossier as last confirmed, with no network.
+    pub fn cached_dossier(&self, code: &str) -> Result<Option<TrackedDossier>, DossierError> {
+        tracking::cached(self.stores.state(), code)
+    }
+
+    /// Whether a dossier is due, late or paused, today in Vietnam by the core's clock.
+    pub fn dossier_due(&self, dossier: &Dossier) -> DueState {
+        let today = crate::calendar::date_in_vietnam(self.clock.now())
+            .unwrap_or_else(|| crate::calendar::LocalDate::new(2025, 1, 1).expect("valid"));
+        due_state(dossier, today, self.calendar())
+    }
+
+    /// The working calendar (built once).
+    pub fn calendar(&self) -> &WorkingCalendar {
+        self.calendar.get_or_init(WorkingCalendar::embedded)
     }
 
     /// When the catalogue was last known to be up to date with its portal (`None` for the

@@ -310,6 +310,17 @@ impl Catalog {
         })
     }
 
+    /// Code and name of every procedure shown without the all-provinces switch, in code order
+    /// (what sample dossiers are filed for).
+    pub fn served_procedures(&self) -> Vec<(String, String)> {
+        self.index()
+            .docs
+            .iter()
+            .filter(|doc| doc.served)
+            .map(|doc| (doc.code.clone(), doc.name.clone()))
+            .collect()
+    }
+
     /// Fields with their procedure counts, in Vietnamese alphabetical order. Performs no I/O.
     pub fn fields(&self, all_provinces: bool) -> Vec<FieldCount> {
         let index = self.index();

@@ -14,6 +14,9 @@ pub const DEFAULT_COUNT: usize = 2000;
 /// The first dossiers are the demo's: their stories start at the epoch and move every few
 /// minutes, so a volunteer can show a change happening.
 pub const DEMO_COUNT: usize = 6;
+/// The seed of the sample dossiers, shared by the reference portal and the embedded demo, so
+/// both list the same codes on the same day.
+pub const DEFAULT_SEED: u64 = 2025;
 
 /// Receiving offices of the former Long An province (iGate agency ids end in H39), named as
 /// they were before the 2025 reorganisation, as old receipts print them.

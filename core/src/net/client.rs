@@ -97,6 +97,19 @@ impl HttpClient {
         cancel: &Cancellation,
         decode: impl Fn(Response) -> Result<T, NetError>,
     ) -> Result<T, NetError> {
+        self.get_decoded_with(url, if_none_match, &[], cancel, decode)
+            .await
+    }
+
+    /// [`HttpClient::get_decoded`] with extra request headers (never logged).
+    pub async fn get_decoded_with<T>(
+        &self,
+        url: &str,
+        if_none_match: Option<&str>,
+        headers: &[(&str, &str)],
+        cancel: &Cancellation,
+        decode: impl Fn(Response) -> Result<T, NetError>,
+    ) -> Result<T, NetError> {
         let url = reqwest::Url::parse(url).map_err(|error| NetError::BadUrl {
             reason: error.to_string(),
         })?;
@@ -109,7 +122,7 @@ impl HttpClient {
         loop {
             cancel.check()?;
             let result = tokio::select! {
-                result = self.attempt(&url, if_none_match) => result,
+                result = self.attempt(&url, if_none_match, headers) => result,
                 () = cancelled(cancel) => return Err(crate::cancel::Cancelled.into()),
             }
             .and_then(|mut response| {
@@ -140,6 +153,7 @@ impl HttpClient {
         &self,
         url: &reqwest::Url,
         if_none_match: Option<&str>,
+        headers: &[(&str, &str)],
     ) -> Result<Response, NetError> {
         let mut request = self
             .client
@@ -149,6 +163,9 @@ impl HttpClient {
             .header(CLIENT_VERSION_HEADER, &self.config.client_version);
         if let Some(etag) = if_none_match {
             request = request.header(IF_NONE_MATCH, etag);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let sent = self.clock.device_now();
         let mut response = request.send().await.map_err(transport_error)?;

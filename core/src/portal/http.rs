@@ -2,9 +2,10 @@
 
 use serde::de::DeserializeOwned;
 
-use super::wire::{ChangesPage, ProcedureResponse, problem_types};
+use super::wire::{ChangesPage, DOSSIER_VERIFIER_HEADER, ProcedureResponse, problem_types};
 use super::{FeedAnswer, Portal, PortalError};
 use crate::cancel::Cancellation;
+use crate::dossier::model::Dossier;
 use crate::net::{HttpClient, NetError, Response};
 
 /// A portal reached over HTTPS (or HTTP on loopback, for development and tests).
@@ -115,6 +116,44 @@ impl Portal for HttpPortal {
                 }
                 Ok(Some((json(&response)?, response.etag.clone())))
             })
+            .await
+            .map_err(portal_error)
+    }
+
+    async fn dossier(
+        &self,
+        code: &str,
+        verifier: &str,
+        etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> Result<Option<(Dossier, Option<String>)>, PortalError> {
+        self.lookup(code, verifier, etag, cancel).await
+    }
+}
+
+impl HttpPortal {
+    /// The dossier lookup of [`Portal::dossier`].
+    async fn lookup(
+        &self,
+        code: &str,
+        verifier: &str,
+        etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> Result<Option<(Dossier, Option<String>)>, PortalError> {
+        let url = format!("{}/v1/dossiers/{}", self.base_url, encode(code));
+        self.client
+            .get_decoded_with(
+                &url,
+                etag,
+                &[(DOSSIER_VERIFIER_HEADER, verifier)],
+                cancel,
+                |response| {
+                    if response.not_modified() {
+                        return Ok(None);
+                    }
+                    Ok(Some((json(&response)?, response.etag.clone())))
+                },
+            )
             .await
             .map_err(portal_error)
     }

@@ -1,14 +1,17 @@
 //! Talking to a portal: the contract's wire types, the `Portal` trait (the seam where a real
 //! backend such as VNPT iGate can be adapted) and `HttpPortal`, the contract's client.
 
+mod demo;
 mod http;
 pub mod wire;
 
 use std::future::Future;
 
+pub use demo::DemoPortal;
 pub use http::HttpPortal;
 
 use crate::cancel::Cancellation;
+use crate::dossier::model::Dossier;
 use crate::net::NetError;
 use wire::{ChangesPage, ProcedureResponse};
 
@@ -68,4 +71,15 @@ pub trait Portal: Send + Sync {
         etag: Option<&str>,
         cancel: &Cancellation,
     ) -> impl Future<Output = Result<Option<(ProcedureResponse, Option<String>)>, PortalError>> + Send;
+
+    /// A public dossier lookup: the dossier with this canonical code, unlocked by `verifier`;
+    /// `None` when `etag` still matches. An unknown code and a wrong verifier are the same
+    /// [`NetError::NotFound`].
+    fn dossier(
+        &self,
+        code: &str,
+        verifier: &str,
+        etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> impl Future<Output = Result<Option<(Dossier, Option<String>)>, PortalError>> + Send;
 }

@@ -88,7 +88,17 @@ pub mod problem_types {
     pub const RATE_LIMITED: &str = "https://longan.example/problems/rate-limited";
     /// The server failed or is in maintenance; see `Retry-After` when present. (5xx)
     pub const UNAVAILABLE: &str = "https://longan.example/problems/unavailable";
+    /// The call needs a signed-in citizen. (401)
+    pub const AUTH_REQUIRED: &str = "https://longan.example/problems/auth-required";
+    /// A status change the dossier lifecycle does not allow (test control). (409)
+    pub const IMPOSSIBLE_TRANSITION: &str = "https://longan.example/problems/impossible-transition";
 }
+
+/// Header carrying a public dossier lookup's verifier (the last four digits of the applicant's
+/// phone or ID number): never in the URL, never logged.
+pub const DOSSIER_VERIFIER_HEADER: &str = "X-Dossier-Verifier";
+/// Header naming the client for rate limiting (an install id, not a person).
+pub const CLIENT_ID_HEADER: &str = "X-Client-Id";
 
 /// Header carrying the client's version (semver), on every request.
 pub const CLIENT_VERSION_HEADER: &str = "X-Client-Version";

@@ -1,0 +1,31 @@
+//! Errors of dossier tracking.
+
+use super::code::DossierCodeError;
+use crate::net::NetError;
+use crate::store::StoreError;
+
+/// What can go wrong looking up or following a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DossierError {
+    /// The code cannot be a dossier code.
+    #[error("not a dossier code: {0}")]
+    InvalidCode(#[from] DossierCodeError),
+    /// No dossier with this code and verifier (the two are one answer on purpose).
+    #[error("no dossier matches this code and verifier")]
+    NotFound,
+    /// The dossier was never looked up on this device, so it cannot be followed offline.
+    #[error("this dossier has not been looked up on this device yet")]
+    NotStored,
+    /// Asking the portal failed; what is stored stays readable.
+    #[error(transparent)]
+    Network(#[from] NetError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored record could not be read.
+    #[error("a stored dossier is unreadable: {reason}")]
+    Corrupt {
+        /// What is wrong.
+        reason: String,
+    },
+}
