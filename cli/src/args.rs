@@ -38,6 +38,62 @@ pub enum Command {
     Sync(SyncArgs),
     /// Serve the reference portal on this machine (for development and tests).
     Serve(ServeArgs),
+    /// Look a dossier up by its code (the demo unless --portal is given).
+    Track(TrackArgs),
+    /// Follow a dossier (looked up before, or now with --verifier).
+    Follow(FollowArgs),
+    /// Stop following a dossier.
+    Unfollow(CodeArgs),
+    /// The followed dossiers, as last confirmed (no network).
+    Dossiers(JsonArgs),
+    /// The demo's sample dossier codes, with their verifiers.
+    DemoDossiers(JsonArgs),
+    /// When a dossier's result is due (working days), or a procedure's if filed today.
+    Due(CodeArgs),
+}
+
+/// `longan track`.
+#[derive(Debug, Args)]
+pub struct TrackArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// The last 4 digits of the applicant's phone or ID number (default: $LONGAN_VERIFIER).
+    #[arg(long, env = "LONGAN_VERIFIER", hide_env_values = true)]
+    pub verifier: String,
+    /// The dossier code as printed on the receipt (any case, spaces allowed).
+    pub code: String,
+}
+
+/// `longan follow`.
+#[derive(Debug, Args)]
+pub struct FollowArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Look the dossier up first with this verifier (default: $LONGAN_VERIFIER, if set).
+    #[arg(long, env = "LONGAN_VERIFIER", hide_env_values = true)]
+    pub verifier: Option<String>,
+    /// The dossier code.
+    pub code: String,
+}
+
+/// A command that takes one code.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// The code.
+    pub code: String,
+}
+
+/// A command with only `--json`.
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `longan sync`.

@@ -2,9 +2,11 @@
 //! and prints; every decision is the core's.
 
 mod args;
+mod dossiers;
 mod failure;
 mod paths;
 mod render;
+mod render_dossier;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -35,6 +37,10 @@ fn main() -> ExitCode {
         Command::Catalog(CatalogCommand::Import(a)) => a.json,
         Command::Sync(a) => a.json,
         Command::Serve(_) => false,
+        Command::Track(a) => a.json,
+        Command::Follow(a) => a.json,
+        Command::Unfollow(a) | Command::Due(a) => a.json,
+        Command::Dossiers(a) | Command::DemoDossiers(a) => a.json,
     };
     // A bug must still end as a readable error, not a backtrace.
     std::panic::set_hook(Box::new(|_| {}));
@@ -172,7 +178,20 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Serve(_) => unreachable!("served above"),
+        Command::Track(args) => finish(dossiers::track(&core, cli.portal.as_deref(), &args)),
+        Command::Follow(args) => finish(dossiers::follow(&core, cli.portal.as_deref(), &args)),
+        Command::Unfollow(args) => finish(dossiers::unfollow(&core, &args)),
+        Command::Dossiers(args) => finish(dossiers::list(&core, &args)),
+        Command::DemoDossiers(args) => finish(dossiers::demo(&core, &args)),
+        Command::Due(args) => finish(dossiers::due(&core, &args)),
     }
+}
+
+/// Prints a command's output and passes its exit code on.
+fn finish(result: Result<(String, u8), Failure>) -> Result<u8, Failure> {
+    let (text, code) = result?;
+    print(&text)?;
+    Ok(code)
 }
 
 /// `longan serve`: the reference portal, until killed.

@@ -263,3 +263,62 @@ fn sync_with_an_unreachable_portal_exits_three_as_offline() {
     let without = longan(dir.path(), &["sync", "--json"]);
     assert_eq!(without.status.code(), Some(2));
 }
+
+#[test]
+fn a_demo_dossier_is_tracked_followed_listed_offline_and_its_due_state_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = stdout_json(&longan(dir.path(), &["demo-dossiers", "--json"]));
+    let first = &demo["dossiers"][0];
+    let code = first["code"].as_str().unwrap().to_string();
+    let verifier = first["verifier"].as_str().unwrap().to_string();
+    let typed = code.to_lowercase();
+
+    let tracked = longan(
+        dir.path(),
+        &["track", "--json", "--verifier", &verifier, &typed],
+    );
+    assert_eq!(
+        tracked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&tracked.stderr)
+    );
+    let tracked = stdout_json(&tracked);
+    assert_eq!(tracked["code"], code.as_str());
+    assert_eq!(tracked["status"], "registered");
+    assert!(tracked["applicant"].as_str().unwrap().contains('*'));
+    assert_eq!(tracked["followed"], false);
+
+    let followed = stdout_json(&longan(dir.path(), &["follow", "--json", &code]));
+    assert_eq!(followed["followed"], true);
+    let list = stdout_json(&longan(dir.path(), &["dossiers", "--json"]));
+    assert_eq!(list["dossiers"][0]["code"], code.as_str());
+    assert!(list["dossiers"][0]["due"]["state"].is_string());
+    let due = stdout_json(&longan(dir.path(), &["due", "--json", &code]));
+    assert_eq!(due["code"], code.as_str());
+
+    let wrong = if verifier == "0000" { "1111" } else { "0000" };
+    let refused = longan(dir.path(), &["track", "--json", "--verifier", wrong, &code]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(stderr_json(&refused)["error"]["category"], "not_found");
+    let garbage = longan(dir.path(), &["track", "--json", "--verifier", "1234", "??"]);
+    assert_eq!(garbage.status.code(), Some(2));
+    let unfollowed = stdout_json(&longan(dir.path(), &["unfollow", "--json", &code]));
+    assert_eq!(unfollowed["followed"], false);
+}
+
+#[test]
+fn due_for_a_procedure_code_estimates_the_result_date_in_working_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let due = longan(dir.path(), &["due", "--json", "1.001193"]);
+    assert_eq!(
+        due.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&due.stderr)
+    );
+    let due = stdout_json(&due);
+    assert_eq!(due["code"], "1.001193");
+    assert!(due["submitted"].is_string());
+    assert!(due["estimates"].is_array());
+}

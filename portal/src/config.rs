@@ -16,11 +16,17 @@ pub struct PortalConfig {
     /// One line per request through the `log` facade, at info level, target
     /// [`crate::ACCESS_LOG_TARGET`] ([`crate::run_forever`] installs a logger printing to stderr).
     pub log_requests: bool,
+    /// Dossier lookups (`GET /v1/dossiers/{code}`) a client may make per minute, on average
+    /// (at least 1). Clients are told apart by `X-Client-Id`, else by IP address.
+    pub dossier_lookups_per_minute: u32,
+    /// Dossier lookups a client may make at once (at least 1).
+    pub dossier_lookup_burst: u32,
 }
 
 impl Default for PortalConfig {
     /// The repository's seed data (or `$LONGAN_SEED_DIR`), an ephemeral port, no test
-    /// control, clients from 0.1.0 on, no request log.
+    /// control, clients from 0.1.0 on, no request log, 10 dossier lookups a minute with a burst
+    /// of 10.
     fn default() -> PortalConfig {
         PortalConfig {
             data_dir: default_data_dir(),
@@ -28,6 +34,8 @@ impl Default for PortalConfig {
             test_control: false,
             min_client_version: "0.1.0".to_string(),
             log_requests: false,
+            dossier_lookups_per_minute: 10,
+            dossier_lookup_burst: 10,
         }
     }
 }

@@ -16,6 +16,16 @@ pub enum PortalError {
     /// `min_client_version` is not `major.minor.patch`.
     #[error("invalid minimum client version {0:?}: expected major.minor.patch")]
     InvalidMinClientVersion(String),
+    /// The dossier lookup rate or burst is 0.
+    #[error(
+        "invalid dossier lookup rate: {per_minute} per minute, burst {burst} (both must be at least 1)"
+    )]
+    InvalidRateLimit {
+        /// Lookups per minute asked for.
+        per_minute: u32,
+        /// Burst asked for.
+        burst: u32,
+    },
     /// The port could not be bound.
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind {

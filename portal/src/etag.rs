@@ -22,6 +22,14 @@ pub fn of_body(body: &[u8]) -> String {
     format!("W/\"{:016x}\"", fnv1a(body))
 }
 
+/// The tag of a dossier: its version, and a hash of its code and of the epoch of the stories,
+/// so that a tag kept from before a reset (when versions start again) never matches
+/// (`W/"v<version>-<hash>"`).
+pub fn dossier(code: &str, version: u64, epoch_ms: i64) -> String {
+    let identity = format!("{code}@{epoch_ms}");
+    format!("W/\"v{version}-{:016x}\"", fnv1a(identity.as_bytes()))
+}
+
 /// 64-bit FNV-1a: stable across builds and Rust versions, unlike `DefaultHasher`.
 fn fnv1a(bytes: &[u8]) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -92,6 +100,15 @@ mod tests {
         assert!(!none_match_hits(&headers(&["W/\"h3-l50\""]), &tag));
         assert!(!none_match_hits(&headers(&["h3-l500"]), &tag));
         assert!(!none_match_hits(&HeaderMap::new(), &tag));
+    }
+
+    #[test]
+    fn dossier_tags_carry_the_version_and_differ_by_dossier_and_epoch() {
+        let tag = dossier("000.00.27.H39-251128-0001", 3, 1_000);
+        assert!(tag.starts_with("W/\"v3-"), "{tag}");
+        assert_ne!(tag, dossier("000.00.27.H39-251128-0002", 3, 1_000));
+        assert_ne!(tag, dossier("000.00.27.H39-251128-0001", 3, 2_000));
+        assert_ne!(tag, dossier("000.00.27.H39-251128-0001", 4, 1_000));
     }
 
     #[test]

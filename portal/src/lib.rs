@@ -1,6 +1,6 @@
 //! `longan-portal`: the reference portal. Serves the contract of `portal/openapi.yaml` (the
-//! catalogue's change feed and procedure records) from the seed data, in memory, for tests,
-//! demos and development.
+//! catalogue's change feed and procedure records, and the sample dossiers of the core's
+//! scenario engine) from the seed data, in memory, for tests, demos and development.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), longan_portal::PortalError> {
@@ -12,13 +12,19 @@
 //! ```
 
 mod access_log;
+mod client_key;
 mod client_version;
+mod clock;
 mod config;
 mod cursor;
+mod date_header;
+mod dossiers;
 mod error;
 mod etag;
 mod feed;
+mod http_date;
 mod problem;
+mod rate_limit;
 mod respond;
 mod routes;
 mod seed;
@@ -28,6 +34,10 @@ mod stderr_logger;
 mod version;
 
 pub use access_log::TARGET as ACCESS_LOG_TARGET;
+pub use client_key::CLIENT_ID_HEADER;
 pub use config::{PortalConfig, default_data_dir};
+pub use dossiers::DOSSIER_SEED;
 pub use error::PortalError;
+pub use problem::problem_types;
+pub use routes::dossiers::VERIFIER_HEADER;
 pub use server::{RunningPortal, run_forever, start};

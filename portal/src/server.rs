@@ -7,9 +7,12 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::clock::PortalClock;
 use crate::config::PortalConfig;
+use crate::dossiers::DossierBook;
 use crate::error::PortalError;
 use crate::feed::Feed;
+use crate::rate_limit::{Rate, RateLimiter};
 use crate::state::AppState;
 use crate::version::Version;
 use crate::{routes, seed, stderr_logger};
@@ -42,14 +45,29 @@ impl RunningPortal {
 }
 
 /// Loads the seed data, binds 127.0.0.1:`config.port` and spawns the server on the current
-/// tokio runtime; returns as soon as it accepts connections.
+/// tokio runtime; returns as soon as it accepts connections. The dossiers' stories start now.
 pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
     let minimum = Version::parse(&config.min_client_version)
         .ok_or_else(|| PortalError::InvalidMinClientVersion(config.min_client_version.clone()))?;
+    let (per_minute, burst) = (
+        config.dossier_lookups_per_minute,
+        config.dossier_lookup_burst,
+    );
+    let rate =
+        Rate::new(per_minute, burst).ok_or(PortalError::InvalidRateLimit { per_minute, burst })?;
     let data_dir = config.data_dir.clone();
-    let entries = tokio::task::spawn_blocking(move || seed::load(&data_dir))
-        .await
-        .map_err(|error| PortalError::Io(std::io::Error::other(error)))??;
+    let clock = PortalClock::default();
+    let epoch = clock.now();
+    let (entries, book) = tokio::task::spawn_blocking(move || {
+        let entries = seed::load(&data_dir)?;
+        let procedures = entries
+            .iter()
+            .map(|entry| (entry.summary.code.clone(), entry.summary.name.clone()))
+            .collect();
+        Ok::<_, PortalError>((entries, DossierBook::new(procedures, epoch)))
+    })
+    .await
+    .map_err(|error| PortalError::Io(std::io::Error::other(error)))??;
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
         .await
         .map_err(|source| PortalError::Bind {
@@ -59,8 +77,10 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
     let addr = listener.local_addr()?;
     let feed = Feed::new(entries);
     let served = feed.len();
-    let state = Arc::new(AppState::new(feed, minimum));
+    let limiter = RateLimiter::new(rate);
+    let state = Arc::new(AppState::new(feed, book, limiter, minimum, clock));
     let app = routes::router(state, config.test_control, config.log_requests);
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -1,29 +1,45 @@
 //! What the handlers share.
 
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use crate::clock::PortalClock;
+use crate::dossiers::DossierBook;
 use crate::feed::Feed;
+use crate::rate_limit::RateLimiter;
 use crate::version::Version;
 
-/// The state of a running portal.
+/// The state of a running portal. A panic while a lock was held leaves the data usable (each
+/// change is one step), so poisoning is ignored throughout.
 #[derive(Debug)]
 pub struct AppState {
     feed: RwLock<Feed>,
+    dossiers: RwLock<DossierBook>,
+    limiter: Mutex<RateLimiter>,
     /// Oldest client version served.
     pub min_client_version: Version,
+    /// The portal's time.
+    pub clock: PortalClock,
 }
 
 impl AppState {
-    /// State serving `feed`.
-    pub fn new(feed: Feed, min_client_version: Version) -> AppState {
+    /// State serving `feed` and `dossiers`, dossier lookups limited by `limiter`, on `clock`.
+    pub fn new(
+        feed: Feed,
+        dossiers: DossierBook,
+        limiter: RateLimiter,
+        min_client_version: Version,
+        clock: PortalClock,
+    ) -> AppState {
         AppState {
             feed: RwLock::new(feed),
+            dossiers: RwLock::new(dossiers),
+            limiter: Mutex::new(limiter),
             min_client_version,
+            clock,
         }
     }
 
-    /// The feed, for reading. A panic while it was written leaves it usable (every change is
-    /// one insert), so poisoning is ignored.
+    /// The feed, for reading.
     pub fn feed(&self) -> RwLockReadGuard<'_, Feed> {
         self.feed.read().unwrap_or_else(PoisonError::into_inner)
     }
@@ -31,5 +47,22 @@ impl AppState {
     /// The feed, for changing (test control).
     pub fn feed_mut(&self) -> RwLockWriteGuard<'_, Feed> {
         self.feed.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The dossiers, for reading.
+    pub fn dossiers(&self) -> RwLockReadGuard<'_, DossierBook> {
+        self.dossiers.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The dossiers, for changing (test control).
+    pub fn dossiers_mut(&self) -> RwLockWriteGuard<'_, DossierBook> {
+        self.dossiers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The dossier lookups' rate limiter.
+    pub fn limiter(&self) -> MutexGuard<'_, RateLimiter> {
+        self.limiter.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

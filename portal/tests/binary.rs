@@ -16,7 +16,7 @@ impl Drop for Portal {
 }
 
 #[test]
-fn the_binary_prints_where_it_listens_and_logs_requests_without_their_query() {
+fn the_binary_prints_where_it_listens_and_logs_requests_without_their_query_or_headers() {
     let child = Command::new(env!("CARGO_BIN_EXE_longan-portal"))
         .arg("--data-dir")
         .arg(common::seed_dir())
@@ -44,9 +44,18 @@ fn the_binary_prints_where_it_listens_and_logs_requests_without_their_query() {
         let secret = client.get(format!("{url}/v1/catalog/changes?cursor=secret-cursor"));
         let old = client.get(format!("{url}/v1/catalog/procedures/1.001193"));
         let old = old.header("X-Client-Version", "0.2.9");
-        [secret.send().await.unwrap(), old.send().await.unwrap()].map(|r| r.status().as_u16())
+        let dossier = client
+            .get(format!("{url}/v1/dossiers/000.00.00.H39-990101-9999"))
+            .header("X-Dossier-Verifier", "7391")
+            .header("X-Client-Id", "install-5f2e");
+        [
+            secret.send().await.unwrap(),
+            old.send().await.unwrap(),
+            dossier.send().await.unwrap(),
+        ]
+        .map(|r| r.status().as_u16())
     });
-    assert_eq!(statuses, [400, 426]);
+    assert_eq!(statuses, [400, 426, 404]);
 
     let _ = portal.0.kill();
     let _ = portal.0.wait();
@@ -60,4 +69,10 @@ fn the_binary_prints_where_it_listens_and_logs_requests_without_their_query() {
     );
     assert!(!log.contains("secret"), "the query is never logged: {log}");
     assert!(!log.contains("0.2.9"), "headers are never logged: {log}");
+    assert!(
+        log.contains("GET /v1/dossiers/000.00.00.H39-990101-9999 404 "),
+        "{log}"
+    );
+    assert!(!log.contains("7391"), "verifiers are never logged: {log}");
+    assert!(!log.contains("5f2e"), "client ids are never logged: {log}");
 }

@@ -118,6 +118,42 @@ async fn test_control_endpoints_are_absent_without_the_flag() {
             .send()
             .await
             .unwrap(),
+        common::with_json(
+            client.post(format!(
+                "{base}/test/dossiers/000.00.00.H39-990101-9999/status"
+            )),
+            &serde_json::json!({ "status": "accepted" }),
+        )
+        .send()
+        .await
+        .unwrap(),
+        client
+            .post(format!(
+                "{base}/test/dossiers/000.00.00.H39-990101-9999/advance"
+            ))
+            .send()
+            .await
+            .unwrap(),
+        client
+            .get(format!("{base}/test/demo-dossiers"))
+            .send()
+            .await
+            .unwrap(),
+        client
+            .post(format!("{base}/test/clock/advance?seconds=60"))
+            .send()
+            .await
+            .unwrap(),
+        client
+            .post(format!("{base}/test/clock/reset"))
+            .send()
+            .await
+            .unwrap(),
+        client
+            .post(format!("{base}/test/rate-limit?per_minute=5"))
+            .send()
+            .await
+            .unwrap(),
     ];
     for response in responses {
         expect_problem(response, 404, problem_types::NOT_FOUND).await;
@@ -159,7 +195,7 @@ async fn test_control_refuses_malformed_input() {
 }
 
 #[tokio::test]
-async fn a_bad_minimum_version_or_data_dir_fails_to_start() {
+async fn a_bad_minimum_version_data_dir_or_lookup_rate_fails_to_start() {
     let bad_version = longan_portal::PortalConfig {
         min_client_version: "one".into(),
         ..config()
@@ -176,6 +212,15 @@ async fn a_bad_minimum_version_or_data_dir_fails_to_start() {
     let error = longan_portal::start(bad_dir).await.unwrap_err();
     assert!(
         matches!(error, longan_portal::PortalError::Seed { .. }),
+        "{error}"
+    );
+    let no_lookups = longan_portal::PortalConfig {
+        dossier_lookups_per_minute: 0,
+        ..config()
+    };
+    let error = longan_portal::start(no_lookups).await.unwrap_err();
+    assert!(
+        matches!(error, longan_portal::PortalError::InvalidRateLimit { .. }),
         "{error}"
     );
 }

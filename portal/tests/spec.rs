@@ -122,6 +122,71 @@ async fn real_bodies_match_the_schemas_of_the_spec() {
 }
 
 #[tokio::test]
+async fn real_dossiers_and_their_problems_match_the_spec() {
+    let spec = spec();
+    let schema = Schema::named(&spec, "Dossier");
+    let harness = Harness::start().await;
+    harness.unlimited_lookups().await;
+    // Dossiers of the scenario in every status, rescheduled ones among them.
+    let scenario = harness.scenario().await;
+    let samples = common::dossiers::varied(scenario.dossiers_at(std::time::SystemTime::now()));
+    assert!(
+        samples
+            .iter()
+            .any(|s| s.dossier.appointment_history.len() > 1)
+    );
+    for sample in samples {
+        let response = harness.lookup(&sample.dossier.code, Some(&sample.verifier));
+        schema.assert_valid(&body(response.send().await.unwrap()).await);
+    }
+    // A dossier changed by test control, with a note and the appointment acceptance sets.
+    let demo = harness.demo_dossiers().await.remove(0);
+    let path = format!("/test/dossiers/{}/status", demo.code);
+    let accepted = json!({ "status": "accepted", "note": "Đã nhận đủ hồ sơ" });
+    assert_eq!(harness.post_json(&path, &accepted).await.status(), 200);
+    let changed = body(
+        harness
+            .lookup(&demo.code, Some(&demo.verifier))
+            .send()
+            .await
+            .unwrap(),
+    );
+    let changed = changed.await;
+    assert_eq!(changed["timeline"][1]["note"], "Đã nhận đủ hồ sơ");
+    assert!(changed["appointment"].is_string());
+    schema.assert_valid(&changed);
+
+    let not_found = harness
+        .lookup(&demo.code, Some("nope"))
+        .send()
+        .await
+        .unwrap();
+    let malformed = harness.lookup("abc", Some("1234")).send().await.unwrap();
+    let anonymous = harness.get("/v1/me/dossiers").send().await.unwrap();
+    let token = harness
+        .get("/v1/me/dossiers/x")
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap();
+    harness.post("/test/rate-limit?per_minute=1").await;
+    harness.lookup(&demo.code, None).send().await.unwrap();
+    let limited = harness.lookup(&demo.code, None).send().await.unwrap();
+    assert!(limited.headers().contains_key("retry-after"));
+    for (name, response) in [
+        ("NotFound", not_found),
+        ("BadRequest", malformed),
+        ("AuthRequired", anonymous),
+        ("AuthRequired", token),
+        ("RateLimited", limited),
+    ] {
+        let found = body(response).await;
+        Schema::response(&spec, name).assert_valid(&found);
+    }
+    harness.portal.shutdown().await;
+}
+
+#[tokio::test]
 async fn every_full_record_of_the_seed_matches_the_schema() {
     let spec = spec();
     let schema = Schema::named(&spec, "ProcedureResponse");
@@ -250,10 +315,51 @@ fn the_schemas_are_strict_enough_to_catch_a_drift() {
 }
 
 #[test]
+fn the_dossier_schema_is_strict_enough_to_catch_a_drift() {
+    let spec = spec();
+    let schema = Schema::named(&spec, "Dossier");
+    let entry = json!({
+        "id": "000.00.12.H39-250315-0042#1", "at_ms": 1_742_000_000_000_i64,
+        "status": "registered", "status_text": "Mới đăng ký", "note": null
+    });
+    let valid = json!({
+        "code": "000.00.12.H39-250315-0042", "version": 2, "status": "accepted",
+        "status_text": "Được tiếp nhận", "procedure_code": "1.001193",
+        "procedure_name": "Thủ tục đăng ký khai sinh", "agency": "UBND xã Bình Tịnh",
+        "applicant": "Nguyễn V** A*", "received_at_ms": 1_742_000_000_000_i64,
+        "appointment": "2025-03-20",
+        "appointment_history": [
+            { "date": "2025-03-20", "set_at_ms": 1_742_000_000_000_i64, "reason": null,
+              "apology": false }
+        ],
+        "timeline": [entry]
+    });
+    schema.assert_valid(&valid);
+    let mut extra = valid.clone();
+    extra["verifier"] = json!("0042");
+    schema.assert_invalid(&extra);
+    let mut status = valid.clone();
+    status["status"] = json!("Accepted");
+    schema.assert_invalid(&status);
+    let mut instant = valid.clone();
+    instant["appointment"] = json!(1_742_000_000_000_i64);
+    schema.assert_invalid(&instant);
+    let mut entry_extra = valid.clone();
+    entry_extra["timeline"][0]["extra"] = json!(1);
+    schema.assert_invalid(&entry_extra);
+    let mut missing = valid.clone();
+    missing.as_object_mut().unwrap().remove("appointment");
+    schema.assert_invalid(&missing);
+    let list = Schema::named(&spec, "DossierList");
+    list.assert_valid(&json!({ "dossiers": [valid], "next_cursor": null }));
+    list.assert_invalid(&json!({ "dossiers": [] }));
+}
+
+#[test]
 fn every_operation_takes_the_client_version_and_answers_304_and_426() {
     let spec = spec();
     let paths = spec["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 2);
+    assert_eq!(paths.len(), 5);
     for (path, item) in paths {
         let operation = &item["get"];
         let parameters = operation["parameters"].as_array().unwrap();
@@ -272,5 +378,29 @@ fn every_operation_takes_the_client_version_and_answers_304_and_426() {
             ok["headers"]["ETag"].is_object(),
             "{path}: 200 without ETag"
         );
+    }
+    let lookup = &paths["/v1/dossiers/{code}"]["get"];
+    for name in ["DossierVerifier", "ClientId"] {
+        let reference = json!({ "$ref": format!("#/components/parameters/{name}") });
+        assert!(
+            lookup["parameters"]
+                .as_array()
+                .unwrap()
+                .contains(&reference)
+        );
+    }
+    for status in ["404", "429"] {
+        assert!(
+            lookup["responses"][status].is_object(),
+            "lookup lacks {status}"
+        );
+    }
+    for path in ["/v1/me/dossiers", "/v1/me/dossiers/{code}"] {
+        let operation = &paths[path]["get"];
+        assert!(
+            operation["responses"]["401"].is_object(),
+            "{path} lacks 401"
+        );
+        assert_eq!(operation["security"], json!([{ "bearer": [] }]), "{path}");
     }
 }

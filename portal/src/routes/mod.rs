@@ -2,6 +2,11 @@
 //! layers every answer goes through.
 
 mod catalog;
+mod clock_control;
+mod dossier_control;
+pub mod dossiers;
+mod limit_control;
+mod me;
 mod test_control;
 
 use std::sync::Arc;
@@ -13,24 +18,33 @@ use tower_http::compression::CompressionLayer;
 
 use crate::problem::{ApiProblem, problem_for_bare_errors};
 use crate::state::AppState;
-use crate::{access_log, client_version};
+use crate::{access_log, client_version, date_header};
 
-/// The whole application. Layers, outermost first: request log (when `log_requests`), gzip,
-/// problem documents for bare errors, the client version check.
+/// The whole application. Layers, outermost first: request log (when `log_requests`), the
+/// `Date` header from the portal's clock, gzip, problem documents for bare errors, the client
+/// version check.
 pub fn router(state: Arc<AppState>, test_control: bool, log_requests: bool) -> Router {
     let mut routes = Router::new()
         .route("/v1/catalog/changes", get(catalog::changes))
-        .route("/v1/catalog/procedures/{code}", get(catalog::procedure));
+        .route("/v1/catalog/procedures/{code}", get(catalog::procedure))
+        .route("/v1/dossiers/{code}", get(dossiers::lookup))
+        .route("/v1/me/dossiers", get(me::list))
+        .route("/v1/me/dossiers/{code}", get(me::one));
     if test_control {
-        routes = routes.merge(test_control::routes());
+        routes = routes
+            .merge(test_control::routes())
+            .merge(dossier_control::routes())
+            .merge(clock_control::routes())
+            .merge(limit_control::routes());
     }
     let minimum = state.min_client_version;
     let app = routes
         .fallback(no_route)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(from_fn_with_state(minimum, client_version::check))
         .layer(from_fn(problem_for_bare_errors))
-        .layer(CompressionLayer::new());
+        .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state, date_header::stamp));
     match log_requests {
         true => app.layer(from_fn(access_log::log_request)),
         false => app,

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod dossiers;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -16,7 +18,7 @@ pub fn seed_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"))
 }
 
-/// Test control on, clients from 0.2.0 on (so 0.1.9 is too old).
+/// Test control on, clients from 0.2.0 on (so 0.1.9 is too old), the default lookup rate.
 pub fn config() -> PortalConfig {
     PortalConfig {
         data_dir: seed_dir(),
@@ -24,6 +26,7 @@ pub fn config() -> PortalConfig {
         test_control: true,
         min_client_version: "0.2.0".into(),
         log_requests: false,
+        ..PortalConfig::default()
     }
 }
 

@@ -1,0 +1,154 @@
+//! The sample dossiers the portal serves: the core's scenario engine (one seed, the portal's
+//! epoch, the served catalogue's procedures) with the status changes test control made on top.
+
+mod next_step;
+mod overrides;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use longan_core::calendar::WorkingCalendar;
+use longan_core::dossier::model::Dossier;
+use longan_core::dossier::scenario::{DEFAULT_COUNT, SampleDossier, Scenario};
+use longan_core::dossier::status::DossierStatus;
+
+use overrides::Overrides;
+
+use crate::clock::unix_millis;
+
+/// The scenario's seed. The embedded demo uses the same one, so `longan demo-dossiers` lists
+/// the codes this portal serves (when both start their stories at the same epoch).
+pub const DOSSIER_SEED: u64 = 2025;
+
+/// How far ahead `advance` looks for a dossier's planned story: every story ends well within it.
+const WHOLE_STORY: Duration = Duration::from_secs(366 * 86_400);
+
+/// Why a test-control change was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeError {
+    /// No dossier has this code (now).
+    UnknownDossier,
+    /// The lifecycle does not allow this move.
+    Impossible {
+        /// The dossier's status.
+        from: DossierStatus,
+        /// The status asked for.
+        to: DossierStatus,
+    },
+    /// Nothing can follow the dossier's status.
+    Final(DossierStatus),
+}
+
+/// Every sample dossier, and the changes made to some.
+pub struct DossierBook {
+    procedures: Vec<(String, String)>,
+    epoch: SystemTime,
+    scenario: Scenario,
+    overrides: HashMap<String, Overrides>,
+    calendar: WorkingCalendar,
+}
+
+impl fmt::Debug for DossierBook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DossierBook")
+            .field("epoch", &self.epoch)
+            .field("dossiers", &self.scenario.len())
+            .field("changed", &self.overrides.len())
+            .finish()
+    }
+}
+
+impl DossierBook {
+    /// [`DEFAULT_COUNT`] dossiers seeded with [`DOSSIER_SEED`], their stories starting at
+    /// `epoch` (cut to the millisecond, so that the epoch in milliseconds reproduces them),
+    /// filed for `procedures` (code, name; put in code order here).
+    pub fn new(mut procedures: Vec<(String, String)>, epoch: SystemTime) -> DossierBook {
+        procedures.sort();
+        let epoch = to_the_millisecond(epoch);
+        let scenario = Scenario::new(DOSSIER_SEED, epoch, DEFAULT_COUNT, procedures.clone());
+        DossierBook {
+            procedures,
+            epoch,
+            scenario,
+            overrides: HashMap::new(),
+            calendar: WorkingCalendar::embedded(),
+        }
+    }
+
+    /// Starts every story again at `epoch`, without the changes made so far.
+    pub fn reset(&mut self, epoch: SystemTime) {
+        let epoch = to_the_millisecond(epoch);
+        let procedures = self.procedures.clone();
+        self.scenario = Scenario::new(DOSSIER_SEED, epoch, DEFAULT_COUNT, procedures);
+        self.epoch = epoch;
+        self.overrides.clear();
+    }
+
+    /// When the stories started.
+    pub fn epoch(&self) -> SystemTime {
+        self.epoch
+    }
+
+    /// The demo's dossiers: (code, verifier).
+    pub fn demo_codes(&self) -> Vec<(String, String)> {
+        self.scenario.demo_codes()
+    }
+
+    /// The dossier with this canonical code as it stands at `now`, with its verifier.
+    pub fn lookup(&self, code: &str, now: SystemTime) -> Option<SampleDossier> {
+        match self.overrides.get(code) {
+            None => self.scenario.find(code, now),
+            Some(overrides) => {
+                let base = self.scenario.find(code, overrides.since())?;
+                Some(SampleDossier {
+                    dossier: overrides.apply(base.dossier, &self.calendar),
+                    verifier: base.verifier,
+                })
+            }
+        }
+    }
+
+    /// Moves the dossier to `status` at `now`, when the lifecycle allows it.
+    pub fn set_status(
+        &mut self,
+        code: &str,
+        status: DossierStatus,
+        note: Option<String>,
+        now: SystemTime,
+    ) -> Result<Dossier, ChangeError> {
+        let current = self.current(code, now)?;
+        if !current.status.can_move_to(status) {
+            let from = current.status;
+            return Err(ChangeError::Impossible { from, to: status });
+        }
+        self.overrides
+            .entry(code.to_string())
+            .or_insert_with(|| Overrides::new(now))
+            .push(now, status, note);
+        self.current(code, now)
+    }
+
+    /// Moves the dossier one step along its planned story (see [`next_step::next_step`]).
+    pub fn advance(&mut self, code: &str, now: SystemTime) -> Result<Dossier, ChangeError> {
+        let current = self.current(code, now)?;
+        let plan = self.scenario.find(code, now + WHOLE_STORY);
+        let plan = plan.as_ref().map(|sample| &sample.dossier);
+        let (status, note) =
+            next_step::next_step(&current, plan).ok_or(ChangeError::Final(current.status))?;
+        self.set_status(code, status, note, now)
+    }
+
+    fn current(&self, code: &str, now: SystemTime) -> Result<Dossier, ChangeError> {
+        let sample = self.lookup(code, now).ok_or(ChangeError::UnknownDossier)?;
+        Ok(sample.dossier)
+    }
+}
+
+/// `time` without its fraction of a millisecond.
+fn to_the_millisecond(time: SystemTime) -> SystemTime {
+    let millis = u64::try_from(unix_millis(time)).unwrap_or(0);
+    UNIX_EPOCH + Duration::from_millis(millis)
+}
