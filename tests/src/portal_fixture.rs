@@ -53,6 +53,31 @@ impl Fixture {
         HttpPortal::new(&self.proxy.url(), client)
     }
 
+    /// The portal's client sharing `core`'s clock, so the core learns the portal's time.
+    pub fn client_for(&self, core: &Core) -> HttpPortal {
+        let client = HttpClient::new(NetConfig::for_tests(), core.clock().clone())
+            .expect("the client builds");
+        HttpPortal::new(&self.proxy.url(), client)
+    }
+
+    /// The portal's demo dossiers: (code, verifier).
+    pub fn demo_dossiers(&self) -> Vec<(String, String)> {
+        let (status, body) = self.control("GET", "/test/demo-dossiers", "");
+        assert_eq!(status, 200, "{body}");
+        let value: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        value["dossiers"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap_or_default().to_string(),
+                    d["verifier"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
     /// Calls a test-control endpoint of the portal directly (not through the proxy); returns
     /// the status and the body.
     pub fn control(&self, method: &str, path: &str, body: &str) -> (u16, String) {

@@ -85,3 +85,150 @@ async fn a_wrong_verifier_finds_nothing_and_due_dates_are_computed_in_working_da
         tracked.dossier.status
     );
 }
+
+mod against_the_reference_portal {
+    use super::*;
+    use longan_core::net::NetError;
+    use longan_tests::portal_fixture::Fixture;
+
+    fn core(dir: &std::path::Path) -> Core {
+        Core::open(dir, Some(&small_seed())).unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_right_verifier_unlocks_a_dossier_and_a_wrong_one_finds_nothing() {
+        let fixture = Fixture::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let core = core(dir.path());
+        let portal = fixture.client_for(&core);
+        let cancel = Cancellation::new();
+        let (code, verifier) = fixture.demo_dossiers()[0].clone();
+        let wrong = if verifier == "0000" { "1111" } else { "0000" };
+
+        let found = core
+            .look_up_dossier(&portal, &code.to_lowercase(), &verifier, &cancel)
+            .await
+            .unwrap();
+        let refused = core.look_up_dossier(&portal, &code, wrong, &cancel).await;
+
+        assert_eq!(found.dossier.code, code);
+        assert!(found.dossier.follows_the_lifecycle());
+        assert!(found.dossier.applicant.contains('*'));
+        assert_eq!(refused, Err(DossierError::NotFound));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn too_many_lookups_are_refused_with_the_delay_the_portal_asks_for() {
+        let fixture = Fixture::start().await;
+        let (status, body) = fixture.control("POST", "/test/rate-limit?per_minute=2", "");
+        assert_eq!(status, 200, "{body}");
+        let dir = tempfile::tempdir().unwrap();
+        let core = core(dir.path());
+        let portal = fixture.client_for(&core);
+        let cancel = Cancellation::new();
+        let (code, verifier) = fixture.demo_dossiers()[0].clone();
+        for _ in 0..2 {
+            core.look_up_dossier(&portal, &code, &verifier, &cancel)
+                .await
+                .unwrap();
+        }
+        let limited = core
+            .look_up_dossier(&portal, &code, &verifier, &cancel)
+            .await;
+        match limited {
+            Err(DossierError::Network(NetError::RateLimited {
+                retry_after: Some(wait),
+            })) => {
+                assert!(wait >= Duration::from_secs(1));
+            }
+            other => panic!("expected a rate limit, got {other:?}"),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_followed_dossier_stays_readable_with_the_portal_stopped() {
+        let fixture = Fixture::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let core = core(dir.path());
+        let portal = fixture.client_for(&core);
+        let cancel = Cancellation::new();
+        let (code, verifier) = fixture.demo_dossiers()[1].clone();
+        let seen = core
+            .look_up_dossier(&portal, &code, &verifier, &cancel)
+            .await
+            .unwrap();
+        core.set_dossier_followed(&code, true).unwrap();
+        drop(fixture);
+
+        let offline = core
+            .look_up_dossier(&portal, &code, &verifier, &cancel)
+            .await;
+
+        assert!(
+            matches!(
+                offline,
+                Err(DossierError::Network(NetError::Offline { .. }))
+            ),
+            "{offline:?}"
+        );
+        let kept = core.followed_dossiers().unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].dossier, seen.dossier);
+        assert_eq!(kept[0].confirmed_at_ms, seen.confirmed_at_ms);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn waiting_for_documents_pauses_the_due_date_by_the_portals_clock() {
+        let fixture = Fixture::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let core = core(dir.path());
+        let portal = fixture.client_for(&core);
+        let cancel = Cancellation::new();
+        let (code, verifier) = fixture.demo_dossiers()[2].clone();
+        let set = |status: &str| {
+            let (answer, body) = fixture.control(
+                "POST",
+                &format!("/test/dossiers/{code}/status"),
+                &format!("{{\"status\": \"{status}\"}}"),
+            );
+            assert_eq!(answer, 200, "{status}: {body}");
+        };
+        set("accepted");
+        set("processing");
+        let accepted = core
+            .look_up_dossier(&portal, &code, &verifier, &cancel)
+            .await
+            .unwrap();
+        let appointment = accepted
+            .dossier
+            .appointment
+            .clone()
+            .expect("an appointment at acceptance");
+        assert!(!accepted.dossier.appointment_history.is_empty());
+        set("documents_requested");
+        // Ten days pass on the portal; the core learns the portal's time from its answers.
+        fixture.control("POST", "/test/clock/advance?seconds=864000", "");
+        let waiting = core
+            .look_up_dossier(&portal, &code, &verifier, &cancel)
+            .await
+            .unwrap();
+        match core.dossier_due(&waiting.dossier) {
+            DueState::Paused { date } => {
+                assert!(date.to_string() > appointment, "{date} vs {appointment}")
+            }
+            other => panic!("expected a paused due date, got {other:?}"),
+        }
+        // The impossible is refused by the portal's lifecycle.
+        let (refused, _) = fixture.control(
+            "POST",
+            &format!("/test/dossiers/{code}/status"),
+            "{\"status\": \"result_returned\"}",
+        );
+        assert_eq!(refused, 409);
+        // Timeline ids are stable from one lookup to the next.
+        assert_eq!(
+            waiting.dossier.timeline[..accepted.dossier.timeline.len()],
+            accepted.dossier.timeline[..]
+        );
+    }
+}
