@@ -16,6 +16,7 @@ use crate::catalog::{
 };
 use crate::config::{CoreConfig, Language};
 use crate::details::ProcedureDetail;
+use crate::dossier::{DemoDossier, DossierView};
 use crate::error::LonganError;
 use crate::events::{EventListener, ToListener};
 use crate::logging::{self, Logger};
@@ -189,6 +190,103 @@ impl LonganCore {
         .await;
         drop(call);
         result
+    }
+
+    /// Looks a dossier up by the code on its receipt (typed any way) and the verifier (the last
+    /// four digits of the applicant's phone or ID number), on the configured portal or, without
+    /// one, on the offline demo; keeps it readable offline. An unknown code and a wrong verifier
+    /// are the same `NotFound`. Network (or the demo); writes the device's data.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn look_up_dossier(
+        &self,
+        code: String,
+        verifier: String,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<DossierView, LonganError> {
+        let language = self.config.language();
+        let core = self.opened_core()?;
+        let portal = match &self.config.portal_url {
+            Some(_) => Some(self.portal(&core)?),
+            None => None,
+        };
+        let call = CallCancellation::new(cancel.as_deref());
+        let flag = call.flag();
+        let result = run_async(language, async move {
+            let failed = |error| LonganError::from_dossier(error, language);
+            let tracked = match portal {
+                Some(portal) => core.look_up_dossier(&portal, &code, &verifier, &flag).await,
+                None => {
+                    let demo = core
+                        .demo_portal()
+                        .map_err(|error| LonganError::from_catalog(error, language))?;
+                    core.look_up_dossier(&demo, &code, &verifier, &flag).await
+                }
+            }
+            .map_err(failed)?;
+            let due = core.dossier_due(&tracked.dossier);
+            Ok(DossierView::new(tracked, due))
+        })
+        .await;
+        drop(call);
+        result
+    }
+
+    /// Follows (or stops following) a dossier looked up on this device before. Writes the
+    /// device's data; no network.
+    pub async fn set_dossier_followed(
+        &self,
+        code: String,
+        followed: bool,
+    ) -> Result<DossierView, LonganError> {
+        self.call(move |core, language| {
+            let tracked = core
+                .set_dossier_followed(&code, followed)
+                .map_err(|error| LonganError::from_dossier(error, language))?;
+            let due = core.dossier_due(&tracked.dossier);
+            Ok(DossierView::new(tracked, due))
+        })
+        .await
+    }
+
+    /// The followed dossiers as last confirmed, newest first, with no network.
+    pub async fn followed_dossiers(&self) -> Result<Vec<DossierView>, LonganError> {
+        self.call(move |core, language| {
+            let followed = core
+                .followed_dossiers()
+                .map_err(|error| LonganError::from_dossier(error, language))?;
+            Ok(followed
+                .into_iter()
+                .map(|tracked| {
+                    let due = core.dossier_due(&tracked.dossier);
+                    DossierView::new(tracked, due)
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// The offline demo's sample dossiers, with the verifiers a volunteer types.
+    pub async fn demo_dossiers(&self) -> Result<Vec<DemoDossier>, LonganError> {
+        self.call(move |core, language| {
+            let demo = core
+                .demo_portal()
+                .map_err(|error| LonganError::from_catalog(error, language))?;
+            Ok(demo
+                .demo_codes()
+                .into_iter()
+                .map(|(code, verifier)| DemoDossier { code, verifier })
+                .collect())
+        })
+        .await
+    }
+
+    /// Starts the demo's story again: its dossiers are new and move again from now.
+    pub async fn reset_demo(&self) -> Result<(), LonganError> {
+        self.call(move |core, language| {
+            core.reset_demo()
+                .map_err(|error| LonganError::from_catalog(error, language))
+        })
+        .await
     }
 
     /// Everything stored about one procedure, by code (any province). Reads the disk.

@@ -5,6 +5,7 @@
 //! tokens or personal data.
 
 use longan_core::catalog::CatalogError;
+use longan_core::dossier::error::DossierError;
 use longan_core::net::NetError;
 use longan_core::store::StoreError;
 
@@ -179,6 +180,36 @@ impl LonganError {
             CatalogError::Corrupt { .. } => LonganError::storage(language, &detail),
             CatalogError::Store(store) => LonganError::from_store(store, language),
             CatalogError::Network(error) => LonganError::from_net(error, language),
+        }
+    }
+
+    /// A dossier error, for a UI.
+    pub(crate) fn from_dossier(error: DossierError, language: Language) -> LonganError {
+        let detail = error.to_string();
+        match error {
+            DossierError::InvalidCode(_) => LonganError::InvalidInput {
+                user_message: with_detail(
+                    say(
+                        language,
+                        "Mã hồ sơ không hợp lệ. Vui lòng kiểm tra lại giấy biên nhận.",
+                        "This is not a valid dossier code. Please check the receipt.",
+                    ),
+                    &detail,
+                ),
+            },
+            // One answer for an unknown code and a wrong verifier, on purpose.
+            DossierError::NotFound | DossierError::NotStored => LonganError::NotFound {
+                user_message: say(
+                    language,
+                    "Không tìm thấy hồ sơ với mã và số xác minh này.",
+                    "No dossier matches this code and verifier.",
+                ),
+            },
+            DossierError::Network(error) => LonganError::from_net(error, language),
+            DossierError::Store(error) => {
+                LonganError::from_catalog(CatalogError::Store(error), language)
+            }
+            DossierError::Corrupt { .. } => LonganError::storage(language, &detail),
         }
     }
 

@@ -10,6 +10,7 @@ mod catalog;
 mod config;
 mod core_object;
 mod details;
+mod dossier;
 mod error;
 mod events;
 mod logging;
@@ -27,6 +28,10 @@ pub use details::{
     ChannelKind, DocumentCase, Fee, FilingChannel, LegalBasis, ProcedureDetail, ProcedureLevel,
     ProcedureRecord, ProcedureScope, ProcessingTime, RequiredDocument, ResultDocument, TimeUnit,
 };
+pub use dossier::{
+    AppointmentChange, CalendarDate, DemoDossier, DossierStatus, DossierView, DueInfo,
+    TimelineEntry,
+};
 pub use error::LonganError;
 pub use events::{CoreEvent, EventListener};
 pub use logging::{LogLevel, LogRecord, Logger};
@@ -35,13 +40,32 @@ uniffi::setup_scaffolding!();
 
 /// Version of this API. It goes up by one with every change an app must adapt to; the
 /// committed Kotlin API snapshot (`bindings/api/kotlin-api.txt`) changes with it.
-pub const API_VERSION: u32 = 2;
+pub const API_VERSION: u32 = 3;
 
 /// The API version the library implements, to check against the one an app was built for.
 /// Performs no I/O.
 #[uniffi::export]
 pub fn api_version() -> u32 {
     API_VERSION
+}
+
+/// The canonical form of a dossier code typed any way (spaces, case, odd dashes). Performs no
+/// I/O.
+#[uniffi::export]
+pub fn parse_dossier_code(input: String) -> Result<String, LonganError> {
+    longan_core::dossier::code::DossierCode::parse(&input)
+        .map(|code| code.as_str().to_string())
+        .map_err(|error| LonganError::from_dossier(error.into(), config::Language::Vi))
+}
+
+/// The dossier code in a receipt's QR payload (a URL or text), canonical. Performs no I/O.
+#[uniffi::export]
+pub fn dossier_code_from_qr(payload: String) -> Result<String, LonganError> {
+    longan_core::dossier::qr::from_qr_payload(&payload)
+        .map(|code| code.as_str().to_string())
+        .map_err(|error| LonganError::InvalidInput {
+            user_message: format!("Không đọc được mã hồ sơ từ mã QR. ({error})"),
+        })
 }
 
 /// Panics inside Rust on purpose, so an app can check that its crash and error reporting sees

@@ -4,6 +4,7 @@ pub mod code;
 pub mod due;
 pub mod error;
 pub mod model;
+pub mod places;
 pub mod qr;
 pub mod scenario;
 pub mod status;

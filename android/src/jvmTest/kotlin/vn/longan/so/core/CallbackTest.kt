@@ -69,6 +69,6 @@ class CallbackTest {
 
     @Test
     fun theApiVersionIsTheOneTheseBindingsWereMadeFor() {
-        assertEquals(2u, apiVersion())
+        assertEquals(3u, apiVersion())
     }
 }

@@ -1,0 +1,64 @@
+package vn.longan.so.core
+
+import kotlinx.coroutines.runBlocking
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
+import org.junit.Test
+
+/** Dossier tracking on the offline demo (no portal configured). */
+class DossierTest {
+    @Test
+    fun aDemoDossierIsLookedUpFollowedAndListedOffline() = runBlocking {
+        val core = openFreshCore()
+        core.importCatalogBytes(Seed.civilStatusCsv.readBytes())
+        val demo = core.demoDossiers().first()
+        val dossier = core.lookUpDossier(demo.code.lowercase(), demo.verifier)
+        assertEquals(demo.code, dossier.code)
+        assertEquals(DossierStatus.REGISTERED, dossier.status)
+        assertEquals(1.toUByte(), dossier.statusNumber)
+        assertTrue(dossier.applicant.contains('*'))
+        assertFalse(dossier.followed)
+        assertTrue(dossier.timeline.isNotEmpty())
+        val followed = core.setDossierFollowed(dossier.code, true)
+        assertTrue(followed.followed)
+        val list = core.followedDossiers()
+        assertEquals(listOf(dossier.code), list.map { it.code })
+        assertTrue(list.first().due is DueInfo.NotScheduled)
+        core.shutdown()
+    }
+
+    @Test
+    fun aWrongVerifierIsNotFoundAndAGarbageCodeIsInvalidInput() = runBlocking {
+        val core = openFreshCore()
+        core.importCatalogBytes(Seed.civilStatusCsv.readBytes())
+        val demo = core.demoDossiers().first()
+        val wrong = if (demo.verifier == "0000") "1111" else "0000"
+        try {
+            core.lookUpDossier(demo.code, wrong)
+            fail("a wrong verifier unlocked a dossier")
+        } catch (expected: LonganException.NotFound) {
+        }
+        try {
+            core.lookUpDossier("??", "1234")
+            fail("garbage was taken for a code")
+        } catch (expected: LonganException.InvalidInput) {
+        }
+        core.shutdown()
+    }
+
+    @Test
+    fun codesAreReadFromWhatCitizensTypeAndFromReceiptQrCodes() {
+        assertEquals("000.00.12.H39-250315-0042", parseDossierCode(" 000.00.12.h39 – 250315 – 0042 "))
+        assertEquals(
+            "000.00.12.H39-250315-0042",
+            dossierCodeFromQr("https://dichvucong.tayninh.gov.vn/tra-cuu-ho-so?ma=000.00.12.H39-250315-0042"),
+        )
+        try {
+            dossierCodeFromQr("hello")
+            fail("no code in that payload")
+        } catch (expected: LonganException.InvalidInput) {
+        }
+    }
+}
