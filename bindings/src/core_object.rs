@@ -292,9 +292,11 @@ impl LonganCore {
     /// Everything stored about one procedure, by code (any province). Reads the disk.
     pub async fn procedure(&self, code: String) -> Result<ProcedureDetail, LonganError> {
         self.call(move |core, language| {
-            core.procedure(&code)
-                .map(ProcedureDetail::from)
-                .map_err(|error| LonganError::from_catalog(error, language))
+            let procedure = core
+                .procedure(&code)
+                .map_err(|error| LonganError::from_catalog(error, language))?;
+            let dues = core.due_if_filed_today(&procedure);
+            Ok(ProcedureDetail::new(procedure, dues))
         })
         .await
     }

@@ -110,6 +110,9 @@ pub struct FilingChannel {
     pub fees: Vec<Fee>,
     /// Notes on this channel.
     pub description: Option<String>,
+    /// When the result would be due if filed today (Vietnamese working days), where the
+    /// processing time is a plain amount.
+    pub due_if_filed_today: Option<crate::dossier::CalendarDate>,
 }
 
 /// A processing time as amount and unit.
@@ -206,6 +209,22 @@ impl ProcedureLevel {
             Level::Province => ProcedureLevel::Province,
             Level::Ministry => ProcedureLevel::Ministry,
         }
+    }
+}
+
+impl ProcedureDetail {
+    /// The record, with the due dates the core computed for each filing channel.
+    pub(crate) fn new(
+        procedure: Procedure,
+        dues: Vec<Option<longan_core::calendar::LocalDate>>,
+    ) -> ProcedureDetail {
+        let mut detail = ProcedureDetail::from(procedure);
+        if let Some(record) = &mut detail.record {
+            for (channel, due) in record.channels.iter_mut().zip(dues) {
+                channel.due_if_filed_today = due.map(crate::dossier::calendar_date);
+            }
+        }
+        detail
     }
 }
 
@@ -307,6 +326,7 @@ impl From<core_details::Channel> for FilingChannel {
                 })
                 .collect(),
             description: channel.description,
+            due_if_filed_today: None,
         }
     }
 }

@@ -158,7 +158,7 @@ fn instant(ms: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64)
 }
 
-fn calendar_date(date: LocalDate) -> CalendarDate {
+pub(crate) fn calendar_date(date: LocalDate) -> CalendarDate {
     CalendarDate {
         year: date.year(),
         month: date.month(),

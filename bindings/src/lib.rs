@@ -68,6 +68,36 @@ pub fn dossier_code_from_qr(payload: String) -> Result<String, LonganError> {
         })
 }
 
+/// A place found by name: a current commune, ward or province, and the (possibly old) unit
+/// whose name matched.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlaceMatch {
+    /// The current unit's full name, e.g. `Xã Tân Trụ`.
+    pub current_name: String,
+    /// The name that matched, e.g. `Huyện Tân Trụ` (a unit abolished on 1 July 2025).
+    pub matched_name: String,
+    /// The matched name is a unit of before 1 July 2025.
+    pub matched_is_old: bool,
+}
+
+/// Current communes, wards or provinces for a place name as typed, old or current ("Tân Trụ",
+/// "huyện Tân Trụ" find the communes that now cover the former district). Performs no I/O.
+#[uniffi::export]
+pub fn search_places(query: String) -> Vec<PlaceMatch> {
+    let Ok(units) = longan_core::units::AdminUnits::bundled() else {
+        return Vec::new();
+    };
+    units
+        .search(&query)
+        .into_iter()
+        .map(|found| PlaceMatch {
+            current_name: found.unit.name().to_string(),
+            matched_name: found.matched.name().to_string(),
+            matched_is_old: found.matched.era() == longan_core::units::Era::Old,
+        })
+        .collect()
+}
+
 /// Panics inside Rust on purpose, so an app can check that its crash and error reporting sees
 /// a Rust panic as an exception (as crash-reporting SDKs offer a test crash). Never returns.
 /// Declared fallible like every call that can fail: Swift turns a panic in a non-throwing call

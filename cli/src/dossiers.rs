@@ -112,18 +112,17 @@ pub fn due(core: &Core, args: &CodeArgs) -> Result<(String, u8), Failure> {
     if is_procedure_code(args.code.trim()) {
         let procedure = core.procedure(&args.code)?;
         let today = longan_core::calendar::date_in_vietnam(core.clock().now());
+        let dues = core.due_if_filed_today(&procedure);
         let estimates: Vec<_> = procedure
             .details
             .iter()
             .flat_map(|details| details.channels.iter())
-            .filter_map(|channel| {
-                let time = channel.processing_time?;
-                let amount = time.amount.ceil() as u32;
-                let date = core.calendar().due_date_for(today?, amount, time.unit)?;
+            .zip(dues)
+            .filter_map(|(channel, due)| {
                 Some((
                     channel.kind.label_vi(),
                     channel.processing_time_raw.clone(),
-                    date,
+                    due?,
                 ))
             })
             .collect();

@@ -345,6 +345,26 @@ impl Core {
         due_state(dossier, today, self.calendar())
     }
 
+    /// For each of a procedure's filing channels (in order), the date its result would be due
+    /// if filed today in Vietnam, counted in working days where the time is; `None` where the
+    /// published time is not a plain amount.
+    pub fn due_if_filed_today(
+        &self,
+        procedure: &Procedure,
+    ) -> Vec<Option<crate::calendar::LocalDate>> {
+        let today = crate::calendar::date_in_vietnam(self.clock.now());
+        procedure
+            .details
+            .iter()
+            .flat_map(|details| details.channels.iter())
+            .map(|channel| {
+                let time = channel.processing_time?;
+                self.calendar()
+                    .due_date_for(today?, time.amount.ceil() as u32, time.unit)
+            })
+            .collect()
+    }
+
     /// The working calendar (built once).
     pub fn calendar(&self) -> &WorkingCalendar {
         self.calendar.get_or_init(WorkingCalendar::embedded)

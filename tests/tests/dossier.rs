@@ -232,3 +232,23 @@ mod against_the_reference_portal {
         );
     }
 }
+
+#[test]
+fn an_old_district_name_finds_the_communes_that_now_cover_it() {
+    let units = longan_core::units::AdminUnits::bundled().unwrap();
+    let mut found: Vec<&str> = units
+        .search("huyện Tân Trụ")
+        .iter()
+        .map(|m| m.unit.name())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    assert_eq!(found, vec!["Xã Nhựt Tảo", "Xã Tân Trụ", "Xã Vàm Cỏ"]);
+    let current =
+        longan_core::dossier::places::with_current_units("UBND xã Bình Tịnh, huyện Tân Trụ")
+            .unwrap();
+    assert!(
+        current.contains("Tân Trụ") && !current.contains("huyện"),
+        "{current}"
+    );
+}

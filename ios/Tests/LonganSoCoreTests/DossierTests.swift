@@ -27,4 +27,10 @@ final class DossierTests: XCTestCase {
         )
         XCTAssertThrowsError(try dossierCodeFromQr(payload: "hello"))
     }
+
+    func testAnOldDistrictNameFindsTheCommunesThatNowCoverIt() {
+        let found = Set(searchPlaces(query: "huyện Tân Trụ").map(\.currentName))
+        XCTAssertEqual(found, ["Xã Nhựt Tảo", "Xã Tân Trụ", "Xã Vàm Cỏ"])
+    }
 }
+

@@ -61,4 +61,21 @@ class DossierTest {
         } catch (expected: LonganException.InvalidInput) {
         }
     }
+
+    @Test
+    fun anOldDistrictNameFindsTheCommunesThatNowCoverIt() {
+        val found = searchPlaces("huyện Tân Trụ").map { it.currentName }.toSortedSet()
+        assertEquals(sortedSetOf("Xã Nhựt Tảo", "Xã Tân Trụ", "Xã Vàm Cỏ"), found)
+        assertTrue(searchPlaces("Tân Trụ").any { it.matchedIsOld })
+    }
+
+    @Test
+    fun procedureDetailsSayWhenTheResultIsDueIfFiledToday() = runBlocking {
+        val detail = SeededCore.core.procedure("1.001193")
+        val channels = detail.record?.channels ?: error("no full record")
+        val due = channels.firstNotNullOfOrNull { it.dueIfFiledToday } ?: error("no due date")
+        val date = java.time.LocalDate.of(due.year, due.month.toInt(), due.day.toInt())
+        assertFalse(date.isBefore(java.time.LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh"))))
+    }
 }
+
