@@ -280,6 +280,16 @@ impl LonganCore {
         .await
     }
 
+    /// Moves the demo's story forward by `minutes`, as if they had passed: a volunteer shows
+    /// the next step of a dossier without waiting. Writes the device's data.
+    pub async fn advance_demo(&self, minutes: u32) -> Result<(), LonganError> {
+        self.call(move |core, language| {
+            core.advance_demo(std::time::Duration::from_secs(u64::from(minutes) * 60))
+                .map_err(|error| LonganError::from_catalog(error, language))
+        })
+        .await
+    }
+
     /// Starts the demo's story again: its dossiers are new and move again from now.
     pub async fn reset_demo(&self) -> Result<(), LonganError> {
         self.call(move |core, language| {

@@ -260,13 +260,7 @@ impl Core {
     /// The embedded demo backend. Its story started when the demo was first used on this data
     /// directory (or last reset) and goes on across restarts. Reads and may write `state/`.
     pub fn demo_portal(&self) -> Result<DemoPortal, CatalogError> {
-        let epoch = match self.stores.state().get(DEMO_TREE, DEMO_EPOCH_KEY)? {
-            Some(bytes) if bytes.len() == 8 => {
-                let ms = u64::from_be_bytes(bytes.try_into().unwrap_or([0; 8]));
-                std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms)
-            }
-            _ => self.start_demo_story()?,
-        };
+        let epoch = self.demo_epoch()?;
         Ok(DemoPortal::starting_at(
             self.clock.clone(),
             self.catalog.served_procedures(),
@@ -287,8 +281,33 @@ impl Core {
         self.start_demo_story().map(|_| ())
     }
 
+    /// Moves the demo's story forward by `by`, as if that much time had passed: a volunteer
+    /// shows the next step of a dossier without waiting for it.
+    pub fn advance_demo(&self, by: std::time::Duration) -> Result<(), CatalogError> {
+        let current = self.demo_epoch()?;
+        let earlier = current.checked_sub(by).unwrap_or(std::time::UNIX_EPOCH);
+        self.store_demo_epoch(earlier).map(|_| ())
+    }
+
+    fn demo_epoch(&self) -> Result<std::time::SystemTime, CatalogError> {
+        match self.stores.state().get(DEMO_TREE, DEMO_EPOCH_KEY)? {
+            Some(bytes) if bytes.len() == 8 => {
+                let ms = u64::from_be_bytes(bytes.try_into().unwrap_or([0; 8]));
+                Ok(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
+            }
+            _ => self.start_demo_story(),
+        }
+    }
+
     fn start_demo_story(&self) -> Result<std::time::SystemTime, CatalogError> {
-        let now = self.clock.now();
+        self.store_demo_epoch(self.clock.now())
+    }
+
+    fn store_demo_epoch(
+        &self,
+        epoch: std::time::SystemTime,
+    ) -> Result<std::time::SystemTime, CatalogError> {
+        let now = epoch;
         let ms = now
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()

@@ -16,6 +16,10 @@ final class DossierTests: XCTestCase {
         _ = try await core.setDossierFollowed(code: dossier.code, followed: true)
         let list = try await core.followedDossiers()
         XCTAssertEqual(list.map(\.code), [dossier.code])
+        try await core.advanceDemo(minutes: 15)
+        let moved = try await core.lookUpDossier(code: dossier.code, verifier: demo.verifier)
+        XCTAssertGreaterThan(moved.statusNumber, 1)
+        XCTAssertGreaterThan(moved.version, dossier.version)
         try await core.shutdown()
     }
 

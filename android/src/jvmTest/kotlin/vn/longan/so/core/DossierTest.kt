@@ -26,6 +26,13 @@ class DossierTest {
         val list = core.followedDossiers()
         assertEquals(listOf(dossier.code), list.map { it.code })
         assertTrue(list.first().due is DueInfo.NotScheduled)
+        // The volunteer fast-forwards the story: the dossier moves on, and the history grows.
+        core.advanceDemo(15u)
+        val moved = core.lookUpDossier(dossier.code, demo.verifier)
+        assertTrue(moved.statusNumber > 1.toUByte())
+        assertTrue(moved.version > dossier.version)
+        assertEquals(dossier.timeline.first().id, moved.timeline.first().id)
+        core.resetDemo()
         core.shutdown()
     }
 
