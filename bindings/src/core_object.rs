@@ -154,17 +154,13 @@ impl LonganCore {
         let language = self.config.language();
         let core = self.opened_core()?;
         let portal = self.portal(&core)?;
-        let call = CallCancellation::new(cancel.as_deref());
-        let flag = call.flag();
-        let result = run_async(language, async move {
+        self.network_call(cancel, move |flag| async move {
             core.sync_catalog(&portal, SYNC_PAGE_SIZE, &flag)
                 .await
                 .map(SyncSummary::from)
                 .map_err(|error| LonganError::from_catalog(error, language))
         })
-        .await;
-        drop(call);
-        result
+        .await
     }
 
     /// Fetches a procedure's full record (documents, fees, steps) from the portal and keeps it
@@ -179,17 +175,13 @@ impl LonganCore {
         let language = self.config.language();
         let core = self.opened_core()?;
         let portal = self.portal(&core)?;
-        let call = CallCancellation::new(cancel.as_deref());
-        let flag = call.flag();
-        let result = run_async(language, async move {
+        self.network_call(cancel, move |flag| async move {
             core.refresh_procedure(&portal, &code, &flag)
                 .await
                 .map(ProcedureDetail::from)
                 .map_err(|error| LonganError::from_catalog(error, language))
         })
-        .await;
-        drop(call);
-        result
+        .await
     }
 
     /// Looks a dossier up by the code on its receipt (typed any way) and the verifier (the last
@@ -209,9 +201,7 @@ impl LonganCore {
             Some(_) => Some(self.portal(&core)?),
             None => None,
         };
-        let call = CallCancellation::new(cancel.as_deref());
-        let flag = call.flag();
-        let result = run_async(language, async move {
+        self.network_call(cancel, move |flag| async move {
             let failed = |error| LonganError::from_dossier(error, language);
             let tracked = match portal {
                 Some(portal) => core.look_up_dossier(&portal, &code, &verifier, &flag).await,
@@ -226,9 +216,7 @@ impl LonganCore {
             let due = core.dossier_due(&tracked.dossier);
             Ok(DossierView::new(tracked, due))
         })
-        .await;
-        drop(call);
-        result
+        .await
     }
 
     /// Follows (or stops following) a dossier looked up on this device before. Writes the
@@ -386,6 +374,24 @@ impl LonganCore {
 }
 
 impl LonganCore {
+    /// Runs async (network) work on the runtime with a cancellation of its own: set by the
+    /// app's handle, or when this call's future is dropped.
+    async fn network_call<T, F, Fut>(
+        &self,
+        cancel: Option<Arc<CancelHandle>>,
+        work: F,
+    ) -> Result<T, LonganError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Cancellation) -> Fut,
+        Fut: std::future::Future<Output = Result<T, LonganError>> + Send + 'static,
+    {
+        let call = CallCancellation::new(cancel.as_deref());
+        let result = run_async(self.config.language(), work(call.flag())).await;
+        drop(call);
+        result
+    }
+
     /// [`LonganCore::call`] for work that can be cancelled: by the app's handle, or by dropping
     /// the call's future.
     async fn call_cancellable<T, F>(
