@@ -400,10 +400,11 @@ async fn an_interrupted_incremental_sync_resumes_and_is_not_told_nothing_changed
             200
         );
     }
-    // Two changes per page; the connection drops in the middle of the second page.
+    // Two changes per page, slow enough (2 kB/s) that the fault is set while the second page
+    // is still coming, so the third request is the one cut.
     fixture.proxy.reset_stats();
     fixture.proxy.set_fault(Fault::Bandwidth {
-        bytes_per_second: 20_000,
+        bytes_per_second: 2_000,
     });
     let no_retries = NetConfig {
         retries: 0,
