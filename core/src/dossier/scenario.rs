@@ -17,6 +17,22 @@ pub const DEMO_COUNT: usize = 6;
 /// The seed of the sample dossiers, shared by the reference portal and the embedded demo, so
 /// both list the same codes on the same day.
 pub const DEFAULT_SEED: u64 = 2025;
+/// The last demo dossier is the late one: received weeks before the demo starts, past its
+/// appointment when the demo opens (so "overdue" can be shown at once), given a new date with an
+/// apology a few minutes in, then finished.
+pub const LATE_DEMO_INDEX: usize = DEMO_COUNT - 1;
+/// The demo's citizen, whose dossiers the demo sign-in shows (a made-up person: "Mẫu" means
+/// "sample").
+pub const DEMO_CITIZEN_NAME: &str = "Nguyễn Văn Mẫu";
+/// Working days between the late demo dossier's reception and the demo's start.
+const LATE_DEMO_AGE_WORKING_DAYS: i64 = 15;
+/// Working days the late demo dossier was given at acceptance (so it is about ten late).
+const LATE_DEMO_WORKING_DAYS: u32 = 5;
+/// When, after the demo starts, the late demo dossier gets its new date, then is processed and
+/// returned.
+const LATE_DEMO_RESCHEDULED_AFTER: Duration = Duration::from_secs(4 * 60);
+const LATE_DEMO_PROCESSED_AFTER: Duration = Duration::from_secs(8 * 60);
+const LATE_DEMO_RETURNED_AFTER: Duration = Duration::from_secs(12 * 60);
 
 /// Receiving offices of the former Long An province (iGate agency ids end in H39), named as
 /// they were before the 2025 reorganisation, as old receipts print them.
@@ -117,6 +133,9 @@ impl Scenario {
     }
 
     fn received_at(&self, index: usize) -> SystemTime {
+        if index == LATE_DEMO_INDEX {
+            return self.late_demo_received_at();
+        }
         if index < DEMO_COUNT {
             return self.epoch;
         }
@@ -127,6 +146,25 @@ impl Scenario {
         let day = self.epoch - Duration::from_secs(days_back * 86_400);
         let midnight = date_in_vietnam(day).map(vietnam_midnight).unwrap_or(day);
         midnight + Duration::from_secs(7 * 3600 + minutes * 60)
+    }
+
+    /// 08:00 in Vietnam on the day [`LATE_DEMO_AGE_WORKING_DAYS`] working days before the
+    /// epoch's day.
+    fn late_demo_received_at(&self) -> SystemTime {
+        let Some(today) = date_in_vietnam(self.epoch) else {
+            return self.epoch;
+        };
+        let mut day = today;
+        while self.calendar.working_days_between(day, today) < LATE_DEMO_AGE_WORKING_DAYS
+            || !self.calendar.is_working_day(day)
+        {
+            let Some(earlier) = day.add_days(-1) else {
+                break;
+            };
+            day = earlier;
+        }
+        let received = vietnam_midnight(day) + Duration::from_secs(8 * 3600);
+        received.min(self.epoch)
     }
 
     /// The verifier comes from a stream of its own, so it does not shift when the story's
@@ -161,12 +199,27 @@ impl Scenario {
         let (_, agency) = AGENCIES[rng.below(AGENCIES.len() as u64) as usize];
         let (procedure_code, procedure_name) =
             self.procedures[rng.below(self.procedures.len() as u64) as usize].clone();
-        let applicant = masked_name(&mut rng);
+        let drawn_applicant = masked_name(&mut rng);
         let verifier = self.verifier_of(index);
-        let working_days = 3 + rng.below(10) as u32;
+        let drawn_working_days = 3 + rng.below(10) as u32;
         let late = rng.below(100) < 15;
         let demo = index < DEMO_COUNT;
-        let steps = self.plan(&mut rng, received, demo);
+        let late_demo = index == LATE_DEMO_INDEX;
+        let applicant = if demo {
+            mask_name(DEMO_CITIZEN_NAME)
+        } else {
+            drawn_applicant
+        };
+        let working_days = if late_demo {
+            LATE_DEMO_WORKING_DAYS
+        } else {
+            drawn_working_days
+        };
+        let steps = if late_demo {
+            self.late_demo_plan(received)
+        } else {
+            self.plan(&mut rng, received, demo)
+        };
         let code = self.code_of(index);
         let happened: Vec<&Step> = steps.iter().filter(|step| step.at <= now).collect();
         let timeline: Vec<TimelineEntry> = happened
@@ -200,9 +253,19 @@ impl Scenario {
                 // A late dossier gets a new date the day before the first one, with an apology.
                 let moved_at = vietnam_midnight(first.add_days(-1).unwrap_or(first))
                     + Duration::from_secs(9 * 3600);
-                if late && moved_at <= now && !demo {
+                // The late demo dossier gets its new date a few minutes into the demo, two
+                // working days after the demo's first day.
+                let (moved_at, new_date) = if late_demo {
+                    let moved_at = self.epoch + LATE_DEMO_RESCHEDULED_AFTER;
+                    let today = date_in_vietnam(self.epoch).unwrap_or(fallback_date());
+                    (moved_at, self.calendar.add_working_days(today, 2))
+                } else {
                     let extra = 2 + (working_days % 4);
-                    if let Some(second) = self.calendar.add_working_days(first, extra) {
+                    (moved_at, self.calendar.add_working_days(first, extra))
+                };
+                let reschedules = late_demo || (late && !demo);
+                if reschedules && moved_at <= now {
+                    if let Some(second) = new_date {
                         appointment_history.push(AppointmentChange {
                             date: second.to_string(),
                             set_at_ms: millis(moved_at),
@@ -228,6 +291,24 @@ impl Scenario {
             timeline,
         };
         Some(SampleDossier { dossier, verifier })
+    }
+
+    /// The late demo dossier's story: accepted within the hour, processing from the next day,
+    /// stuck until the demo starts, finished a few minutes into it.
+    fn late_demo_plan(&self, received: SystemTime) -> Vec<Step> {
+        use DossierStatus::*;
+        let step = |at, status| Step {
+            at,
+            status,
+            note: None,
+        };
+        vec![
+            step(received, Registered),
+            step(received + Duration::from_secs(3600), Accepted),
+            step(received + Duration::from_secs(86_400), Processing),
+            step(self.epoch + LATE_DEMO_PROCESSED_AFTER, Processed),
+            step(self.epoch + LATE_DEMO_RETURNED_AFTER, ResultReturned),
+        ]
     }
 
     /// The planned story of a dossier: a path through the lifecycle and when each step happens.
@@ -331,17 +412,27 @@ fn millis(time: SystemTime) -> i64 {
         .unwrap_or(0)
 }
 
-/// `Nguyễn V** A*`: the surname whole, then each other word's first letter.
+/// A synthetic applicant's name, masked as a public lookup shows it.
 fn masked_name(rng: &mut Rng) -> String {
     let surname = SURNAMES[rng.below(SURNAMES.len() as u64) as usize];
     let middle = MIDDLE[rng.below(MIDDLE.len() as u64) as usize];
     let given = GIVEN[rng.below(GIVEN.len() as u64) as usize];
-    let mask = |word: &str| {
+    mask_name(&format!("{surname} {middle} {given}"))
+}
+
+/// `Nguyễn V** A*`: the surname whole, then each other word's first letter.
+pub fn mask_name(name: &str) -> String {
+    let mut words = name.split_whitespace();
+    let surname = words.next().unwrap_or_default();
+    let masked = words.map(|word| {
         let mut chars = word.chars();
         let first = chars.next().unwrap_or('*');
         format!("{first}{}", "*".repeat(chars.count()))
-    };
-    format!("{surname} {} {}", mask(middle), mask(given))
+    });
+    std::iter::once(surname.to_string())
+        .chain(masked)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same stories on every
@@ -454,6 +545,65 @@ mod tests {
                 .filter(open)
                 .any(|d| d.appointment.as_deref() < Some(today.as_str()))
         );
+    }
+
+    #[test]
+    fn the_late_demo_dossier_is_overdue_when_the_demo_opens_then_gets_a_new_date_with_an_apology() {
+        let scenario = scenario(DEFAULT_COUNT);
+        let calendar = WorkingCalendar::embedded();
+        let today = date_in_vietnam(scenario.epoch).unwrap();
+        let at_start = scenario
+            .dossier_at(LATE_DEMO_INDEX, scenario.epoch)
+            .unwrap()
+            .dossier;
+        assert_eq!(at_start.status, DossierStatus::Processing);
+        assert!(at_start.follows_the_lifecycle());
+        assert_eq!(at_start.appointment_history.len(), 1);
+        let state = crate::dossier::due::due_state(&at_start, today, &calendar);
+        assert!(
+            matches!(
+                state,
+                crate::dossier::due::DueState::Overdue {
+                    working_days: 10,
+                    ..
+                }
+            ),
+            "{state:?}"
+        );
+        let later = scenario
+            .dossier_at(
+                LATE_DEMO_INDEX,
+                scenario.epoch + LATE_DEMO_RESCHEDULED_AFTER,
+            )
+            .unwrap()
+            .dossier;
+        assert_eq!(later.appointment_history.len(), 2);
+        assert!(later.appointment_history[1].apology);
+        assert!(later.version > at_start.version);
+        assert!(matches!(
+            crate::dossier::due::due_state(&later, today, &calendar),
+            crate::dossier::due::DueState::DueIn {
+                working_days: 2,
+                ..
+            }
+        ));
+        let done = scenario
+            .dossier_at(LATE_DEMO_INDEX, scenario.epoch + LATE_DEMO_RETURNED_AFTER)
+            .unwrap()
+            .dossier;
+        assert_eq!(done.status, DossierStatus::ResultReturned);
+        assert!(done.follows_the_lifecycle());
+    }
+
+    #[test]
+    fn every_demo_dossier_belongs_to_the_demo_citizen() {
+        let scenario = scenario(DEFAULT_COUNT);
+        for index in 0..DEMO_COUNT {
+            let dossier = scenario.dossier_at(index, scenario.epoch).unwrap().dossier;
+            assert_eq!(dossier.applicant, "Nguyễn V** M**");
+        }
+        let other = scenario.dossier_at(DEMO_COUNT, scenario.epoch).unwrap();
+        assert_ne!(other.dossier.applicant, "Nguyễn V** M**");
     }
 
     #[test]
