@@ -376,7 +376,7 @@ impl LonganCore {
 impl LonganCore {
     /// Runs async (network) work on the runtime with a cancellation of its own: set by the
     /// app's handle, or when this call's future is dropped.
-    async fn network_call<T, F, Fut>(
+    pub(crate) async fn network_call<T, F, Fut>(
         &self,
         cancel: Option<Arc<CancelHandle>>,
         work: F,
@@ -413,7 +413,7 @@ impl LonganCore {
     }
 
     /// Runs `work` on the open core, on the runtime's blocking pool.
-    async fn call<T, F>(&self, work: F) -> Result<T, LonganError>
+    pub(crate) async fn call<T, F>(&self, work: F) -> Result<T, LonganError>
     where
         T: Send + 'static,
         F: FnOnce(&Core, Language) -> Result<T, LonganError> + Send + 'static,
@@ -421,6 +421,11 @@ impl LonganCore {
         let language = self.config.language();
         let core = self.opened_core()?;
         run_blocking(language, move || work(&core, language)).await
+    }
+
+    /// The language user messages are written in.
+    pub(crate) fn language(&self) -> Language {
+        self.config.language()
     }
 
     /// The configured portal's client, on the core's clock.
@@ -439,7 +444,7 @@ impl LonganCore {
         Ok(HttpPortal::new(url, client))
     }
 
-    fn opened_core(&self) -> Result<Arc<Core>, LonganError> {
+    pub(crate) fn opened_core(&self) -> Result<Arc<Core>, LonganError> {
         self.opened
             .lock()
             .unwrap_or_else(|p| p.into_inner())

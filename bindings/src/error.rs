@@ -4,6 +4,8 @@
 //! `is_retryable()` says whether the same call may succeed later unchanged. Messages never carry
 //! tokens or personal data.
 
+use longan_core::app::MyDossiersError;
+use longan_core::auth::AuthError;
 use longan_core::catalog::CatalogError;
 use longan_core::dossier::error::DossierError;
 use longan_core::net::NetError;
@@ -213,6 +215,32 @@ impl LonganError {
         }
     }
 
+    /// A session error, for a UI.
+    pub(crate) fn from_auth(error: AuthError, language: Language) -> LonganError {
+        match error {
+            AuthError::DemoOnly => LonganError::InvalidInput {
+                user_message: say(
+                    language,
+                    "Chỉ đăng nhập thử được trong chế độ trình diễn.",
+                    "The demo sign-in is only available in demo mode.",
+                ),
+            },
+            AuthError::NotSignedIn => LonganError::auth_required(language),
+            AuthError::Store(error) => {
+                LonganError::from_catalog(CatalogError::Store(error), language)
+            }
+            AuthError::Corrupt { .. } => LonganError::storage(language, &error.to_string()),
+        }
+    }
+
+    /// Listing the signed-in citizen's dossiers failed, for a UI.
+    pub(crate) fn from_my_dossiers(error: MyDossiersError, language: Language) -> LonganError {
+        match error {
+            MyDossiersError::Auth(error) => LonganError::from_auth(error, language),
+            MyDossiersError::Dossier(error) => LonganError::from_dossier(error, language),
+        }
+    }
+
     /// The network layer's error, for a UI.
     pub(crate) fn from_net(error: NetError, language: Language) -> LonganError {
         let detail = error.to_string();
@@ -278,13 +306,7 @@ impl LonganError {
             // A refusal is final: retrying the same request cannot help.
             NetError::Rejected {
                 status: 401 | 403, ..
-            } => LonganError::AuthRequired {
-                user_message: say(
-                    language,
-                    "Vui lòng đăng nhập để tiếp tục.",
-                    "Please sign in to continue.",
-                ),
-            },
+            } => LonganError::auth_required(language),
             NetError::Problem { .. } | NetError::Rejected { .. } => LonganError::InvalidInput {
                 user_message: with_detail(
                     say(
@@ -327,6 +349,17 @@ impl LonganError {
             StoreError::Corrupt { .. } | StoreError::Migration { .. } | StoreError::Io { .. } => {
                 LonganError::storage(language, &detail)
             }
+        }
+    }
+
+    /// The answer when a call needs a signed-in citizen.
+    pub(crate) fn auth_required(language: Language) -> LonganError {
+        LonganError::AuthRequired {
+            user_message: say(
+                language,
+                "Vui lòng đăng nhập để tiếp tục.",
+                "Please sign in to continue.",
+            ),
         }
     }
 

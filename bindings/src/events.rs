@@ -18,6 +18,11 @@ pub enum CoreEvent {
         /// Procedures whose data changed.
         updated: u64,
     },
+    /// Someone signed in or out (also when the core signed the citizen out itself).
+    SessionChanged {
+        /// Whether someone is signed in now.
+        signed_in: bool,
+    },
 }
 
 /// The app's listener for background events. Called on Rust threads, never the UI thread:
@@ -43,6 +48,7 @@ impl EventSink for ToListener {
                 added: added as u64,
                 updated: updated as u64,
             },
+            Event::SessionChanged { signed_in } => CoreEvent::SessionChanged { signed_in },
         };
         if let Err(error) = self.0.on_event(event) {
             log::warn!("the app's event listener failed: {error}");

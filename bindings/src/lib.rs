@@ -15,6 +15,7 @@ mod error;
 mod events;
 mod logging;
 mod runtime;
+mod session;
 mod utf16;
 
 pub use cancel::CancelHandle;
@@ -35,12 +36,13 @@ pub use dossier::{
 pub use error::LonganError;
 pub use events::{CoreEvent, EventListener};
 pub use logging::{LogLevel, LogRecord, Logger};
+pub use session::{SessionState, SessionView};
 
 uniffi::setup_scaffolding!();
 
 /// Version of this API. It goes up by one with every change an app must adapt to; the
 /// committed Kotlin API snapshot (`bindings/api/kotlin-api.txt`) changes with it.
-pub const API_VERSION: u32 = 3;
+pub const API_VERSION: u32 = 4;
 
 /// The API version the library implements, to check against the one an app was built for.
 /// Performs no I/O.

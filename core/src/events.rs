@@ -14,6 +14,11 @@ pub enum Event {
         /// Procedures whose data changed.
         updated: usize,
     },
+    /// Someone signed in or out (also when the core signs the citizen out itself).
+    SessionChanged {
+        /// Whether someone is signed in now.
+        signed_in: bool,
+    },
 }
 
 /// Where events go. Called on the thread that made the change; must not block.

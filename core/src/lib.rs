@@ -5,6 +5,7 @@
 //! [`Core`] wires the capabilities to one data directory.
 
 pub mod app;
+pub mod auth;
 pub mod calendar;
 pub mod cancel;
 pub mod catalog;

@@ -4,6 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use longan_core::app::MyDossiersError;
+use longan_core::auth::{AuthError, Session};
+use longan_core::catalog::CatalogSource;
 use longan_core::clock::{Clock, TestClock};
 use longan_core::dossier::due::DueState;
 use longan_core::dossier::error::DossierError;
@@ -231,6 +234,102 @@ mod against_the_reference_portal {
             accepted.dossier.timeline[..]
         );
     }
+}
+
+#[tokio::test]
+async fn a_volunteer_signs_in_as_the_demo_citizen_to_show_my_dossiers_and_signs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = Cancellation::new();
+    let (core, _) = core_with_clock(dir.path());
+    assert!(matches!(
+        core.my_dossiers(&cancel).await,
+        Err(MyDossiersError::Auth(AuthError::NotSignedIn))
+    ));
+    let session = core.sign_in_demo().unwrap();
+    let Session::Demo { account, .. } = &session else {
+        panic!("not a demo session: {session:?}");
+    };
+    assert_eq!(account.display_name, "Nguyễn V** M**");
+    drop(core);
+    // The sign-in survives a restart, and "my dossiers" are the demo's sample dossiers.
+    let (core, _) = core_with_clock(dir.path());
+    assert_eq!(core.session().unwrap(), session);
+    let mine = core.my_dossiers(&cancel).await.unwrap();
+    let codes: Vec<String> = core
+        .demo_portal()
+        .unwrap()
+        .demo_codes()
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(mine.len(), codes.len());
+    assert!(mine.iter().all(|d| codes.contains(&d.dossier.code)));
+    assert!(
+        mine.iter()
+            .all(|d| d.dossier.applicant == account.display_name)
+    );
+    assert!(
+        mine.windows(2)
+            .all(|w| w[0].dossier.received_at_ms >= w[1].dossier.received_at_ms)
+    );
+    core.sign_out().unwrap();
+    assert_eq!(core.session().unwrap(), Session::SignedOut);
+    // What was read stays readable offline after signing out.
+    assert!(core.cached_dossier(&codes[0]).unwrap().is_some());
+}
+
+#[test]
+fn the_demo_sign_in_is_refused_when_the_core_talks_to_a_real_portal() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::open_source(
+        dir.path(),
+        Some(&small_seed()),
+        CatalogSource::Portal("http://127.0.0.1:9".to_string()),
+    )
+    .unwrap();
+    assert!(!core.is_demo());
+    assert_eq!(core.sign_in_demo(), Err(AuthError::DemoOnly));
+    assert_eq!(core.session().unwrap(), Session::SignedOut);
+}
+
+#[tokio::test]
+async fn the_late_demo_dossier_is_overdue_then_gets_a_new_date_with_an_apology() {
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = Cancellation::new();
+    // Wednesday 2 December 2026, 10:00 in Vietnam: the five minutes stay within one working day.
+    let wednesday = std::time::UNIX_EPOCH + Duration::from_secs(1_796_180_400);
+    let time = Arc::new(TestClock::at(wednesday));
+    let core = Core::open(dir.path(), Some(&small_seed()))
+        .unwrap()
+        .with_clock(Clock::new(time.clone()));
+    let demo = core.demo_portal().unwrap();
+    let mut overdue = Vec::new();
+    for (code, verifier) in demo.demo_codes() {
+        let tracked = core
+            .look_up_dossier(&demo, &code, &verifier, &cancel)
+            .await
+            .unwrap();
+        if let DueState::Overdue { .. } = core.dossier_due(&tracked.dossier) {
+            overdue.push((code, verifier));
+        }
+    }
+    assert_eq!(overdue.len(), 1, "exactly one demo dossier is late");
+    let (code, verifier) = overdue.remove(0);
+    time.advance(Duration::from_secs(5 * 60));
+    let rescheduled = core
+        .look_up_dossier(&demo, &code, &verifier, &cancel)
+        .await
+        .unwrap();
+    let history = &rescheduled.dossier.appointment_history;
+    assert_eq!(history.len(), 2);
+    assert!(history[1].apology);
+    assert!(matches!(
+        core.dossier_due(&rescheduled.dossier),
+        DueState::DueIn {
+            working_days: 2,
+            ..
+        }
+    ));
 }
 
 #[test]

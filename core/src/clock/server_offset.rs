@@ -54,6 +54,14 @@ impl Clock {
         shift(self.device_now(), self.offset_ms.load(Ordering::Acquire))
     }
 
+    /// [`Clock::now`] as milliseconds since the Unix epoch (0 before 1970).
+    pub fn now_ms(&self) -> i64 {
+        self.now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+
     /// Server time minus device time, once a server's `Date` was seen.
     pub fn server_offset(&self) -> Option<Duration> {
         self.learned

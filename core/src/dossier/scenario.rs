@@ -264,15 +264,13 @@ impl Scenario {
                     (moved_at, self.calendar.add_working_days(first, extra))
                 };
                 let reschedules = late_demo || (late && !demo);
-                if reschedules && moved_at <= now {
-                    if let Some(second) = new_date {
-                        appointment_history.push(AppointmentChange {
-                            date: second.to_string(),
-                            set_at_ms: millis(moved_at),
-                            reason: Some("Hồ sơ cần xác minh thêm tại địa phương".into()),
-                            apology: true,
-                        });
-                    }
+                if let (true, Some(second)) = (reschedules && moved_at <= now, new_date) {
+                    appointment_history.push(AppointmentChange {
+                        date: second.to_string(),
+                        set_at_ms: millis(moved_at),
+                        reason: Some("Hồ sơ cần xác minh thêm tại địa phương".into()),
+                        apology: true,
+                    });
                 }
             }
         }

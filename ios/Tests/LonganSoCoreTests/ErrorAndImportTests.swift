@@ -65,7 +65,7 @@ final class ErrorAndImportTests: XCTestCase {
             XCTAssertFalse(error is LonganError)
             XCTAssertTrue("\(error)".contains("from the Swift tests"), "\(error)")
         }
-        XCTAssertEqual(apiVersion(), 3)
+        XCTAssertEqual(apiVersion(), 4)
     }
 
     func testLogRecordsAndEventsArriveOffTheMainThread() async throws {

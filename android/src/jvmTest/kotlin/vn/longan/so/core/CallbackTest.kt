@@ -69,6 +69,6 @@ class CallbackTest {
 
     @Test
     fun theApiVersionIsTheOneTheseBindingsWereMadeFor() {
-        assertEquals(3u, apiVersion())
+        assertEquals(4u, apiVersion())
     }
 }

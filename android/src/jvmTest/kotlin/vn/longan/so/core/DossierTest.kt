@@ -37,6 +37,37 @@ class DossierTest {
     }
 
     @Test
+    fun aVolunteerSignsInAsTheDemoCitizenAndShowsALateDossierGettingANewDate() = runBlocking {
+        val core = openFreshCore()
+        core.importCatalogBytes(Seed.civilStatusCsv.readBytes())
+        assertEquals(SessionState.SIGNED_OUT, core.session().state)
+        try {
+            core.myDossiers()
+            fail("my dossiers without a sign-in")
+        } catch (expected: LonganException.AuthRequired) {
+        }
+        val session = core.signInDemo()
+        assertEquals(SessionState.SIGNED_IN, session.state)
+        assertTrue(session.isDemo)
+        assertEquals("Nguyễn V** M**", session.displayName)
+        val mine = core.myDossiers()
+        assertEquals(core.demoDossiers().map { it.code }.toSet(), mine.map { it.code }.toSet())
+        val late = mine.filter { it.due is DueInfo.Overdue }
+        assertEquals(1, late.size)
+        assertEquals(1, late.single().appointmentHistory.size)
+        // Four minutes into the story the office sets a new date and apologises.
+        core.advanceDemo(5u)
+        val rescheduled = core.myDossiers().single { it.code == late.single().code }
+        assertEquals(2, rescheduled.appointmentHistory.size)
+        assertTrue(rescheduled.appointmentHistory.last().apology)
+        assertTrue(rescheduled.due.toString(), rescheduled.due is DueInfo.DueIn)
+        core.signOut()
+        assertEquals(SessionState.SIGNED_OUT, core.session().state)
+        assertFalse(core.session().isDemo)
+        core.shutdown()
+    }
+
+    @Test
     fun aWrongVerifierIsNotFoundAndAGarbageCodeIsInvalidInput() = runBlocking {
         val core = openFreshCore()
         core.importCatalogBytes(Seed.civilStatusCsv.readBytes())

@@ -13,19 +13,21 @@ use crate::catalog::{
     SearchRequest, SearchResults,
 };
 use crate::clock::Clock;
-use crate::dossier::due::{DueState, due_state};
-use crate::dossier::error::DossierError;
-use crate::dossier::model::Dossier;
-use crate::dossier::tracking::{self, TrackedDossier};
 use crate::events::{Event, EventSink, nowhere};
-use crate::portal::{DemoPortal, Portal};
+use crate::portal::Portal;
 use crate::store::{OpenReport, Stores};
 use crate::text::Synonyms;
+
+mod demo;
+mod dossiers;
+mod session;
+
+pub use session::MyDossiersError;
 
 /// The synonym dictionary shipped with the core (`data/text/synonyms.tsv`). It is a few
 /// kilobytes of data that search needs to behave the same on every platform, unlike the
 /// multi-megabyte seed catalogue, which the app ships as an asset.
-pub const DEFAULT_SYNONYMS: &str = include_str!("../../data/text/synonyms.tsv");
+pub const DEFAULT_SYNONYMS: &str = include_str!("../../../data/text/synonyms.tsv");
 
 /// Where the seed catalogue is, for the first open of an empty data directory and for
 /// rebuilding a cache that had to be thrown away.
@@ -57,9 +59,6 @@ pub struct Core {
 }
 
 /// Where the demo keeps the start of its story, in `state/`.
-const DEMO_TREE: &str = "demo";
-const DEMO_EPOCH_KEY: &[u8] = b"epoch";
-
 impl Core {
     /// Opens the data directory, and imports the seed if the catalogue is empty.
     pub fn open(data_dir: &Path, seed: Option<&SeedFiles>) -> Result<Core, CatalogError> {
@@ -255,133 +254,6 @@ impl Core {
             cancel,
         )
         .await
-    }
-
-    /// The embedded demo backend. Its story started when the demo was first used on this data
-    /// directory (or last reset) and goes on across restarts. Reads and may write `state/`.
-    pub fn demo_portal(&self) -> Result<DemoPortal, CatalogError> {
-        let epoch = self.demo_epoch()?;
-        Ok(DemoPortal::starting_at(
-            self.clock.clone(),
-            self.catalog.served_procedures(),
-            epoch,
-        ))
-    }
-
-    /// Starts the demo's story again: its dossiers are new and move again from now, and what
-    /// this device kept of the old story's dossiers is forgotten.
-    pub fn reset_demo(&self) -> Result<(), CatalogError> {
-        for (code, _) in self.demo_portal()?.demo_codes() {
-            tracking::forget(self.stores.state(), &code).map_err(|error| {
-                CatalogError::Corrupt {
-                    reason: error.to_string(),
-                }
-            })?;
-        }
-        self.start_demo_story().map(|_| ())
-    }
-
-    /// Moves the demo's story forward by `by`, as if that much time had passed: a volunteer
-    /// shows the next step of a dossier without waiting for it.
-    pub fn advance_demo(&self, by: std::time::Duration) -> Result<(), CatalogError> {
-        let current = self.demo_epoch()?;
-        let earlier = current.checked_sub(by).unwrap_or(std::time::UNIX_EPOCH);
-        self.store_demo_epoch(earlier).map(|_| ())
-    }
-
-    fn demo_epoch(&self) -> Result<std::time::SystemTime, CatalogError> {
-        match self.stores.state().get(DEMO_TREE, DEMO_EPOCH_KEY)? {
-            Some(bytes) if bytes.len() == 8 => {
-                let ms = u64::from_be_bytes(bytes.try_into().unwrap_or([0; 8]));
-                Ok(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
-            }
-            _ => self.start_demo_story(),
-        }
-    }
-
-    fn start_demo_story(&self) -> Result<std::time::SystemTime, CatalogError> {
-        self.store_demo_epoch(self.clock.now())
-    }
-
-    fn store_demo_epoch(
-        &self,
-        epoch: std::time::SystemTime,
-    ) -> Result<std::time::SystemTime, CatalogError> {
-        let now = epoch;
-        let ms = now
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as u64;
-        let mut batch = crate::store::Batch::new();
-        batch.put(DEMO_EPOCH_KEY, ms.to_be_bytes().to_vec());
-        self.stores.state().apply(DEMO_TREE, batch)?;
-        Ok(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
-    }
-
-    /// Looks a dossier up (code typed any way, verifier = last 4 digits of the applicant's
-    /// phone or ID) and keeps it readable offline. Network (or the demo); writes `state/`.
-    pub async fn look_up_dossier<P: Portal>(
-        &self,
-        portal: &P,
-        code: &str,
-        verifier: &str,
-        cancel: &Cancellation,
-    ) -> Result<TrackedDossier, DossierError> {
-        tracking::look_up(
-            self.stores.state(),
-            portal,
-            &self.clock,
-            code,
-            verifier,
-            cancel,
-        )
-        .await
-    }
-
-    /// Follows or stops following a dossier looked up before. Writes `state/`.
-    pub fn set_dossier_followed(
-        &self,
-        code: &str,
-        followed: bool,
-    ) -> Result<TrackedDossier, DossierError> {
-        tracking::set_followed(self.stores.state(), code, followed)
-    }
-
-    /// The followed dossiers as last confirmed, with no network.
-    pub fn followed_dossiers(&self) -> Result<Vec<TrackedDossier>, DossierError> {
-        tracking::followed(self.stores.state())
-    }
-
-    /// A dossier as last confirmed, with no network.
-    pub fn cached_dossier(&self, code: &str) -> Result<Option<TrackedDossier>, DossierError> {
-        tracking::cached(self.stores.state(), code)
-    }
-
-    /// Whether a dossier is due, late or paused, today in Vietnam by the core's clock.
-    pub fn dossier_due(&self, dossier: &Dossier) -> DueState {
-        let today = crate::calendar::date_in_vietnam(self.clock.now())
-            .unwrap_or_else(|| crate::calendar::LocalDate::new(2025, 1, 1).expect("valid"));
-        due_state(dossier, today, self.calendar())
-    }
-
-    /// For each of a procedure's filing channels (in order), the date its result would be due
-    /// if filed today in Vietnam, counted in working days where the time is; `None` where the
-    /// published time is not a plain amount.
-    pub fn due_if_filed_today(
-        &self,
-        procedure: &Procedure,
-    ) -> Vec<Option<crate::calendar::LocalDate>> {
-        let today = crate::calendar::date_in_vietnam(self.clock.now());
-        procedure
-            .details
-            .iter()
-            .flat_map(|details| details.channels.iter())
-            .map(|channel| {
-                let time = channel.processing_time?;
-                self.calendar()
-                    .due_date_for(today?, time.amount.ceil() as u32, time.unit)
-            })
-            .collect()
     }
 
     /// The working calendar (built once).
