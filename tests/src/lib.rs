@@ -3,6 +3,7 @@
 
 pub mod devset;
 pub mod fault_proxy;
+pub mod oidc_fixture;
 pub mod portal_fixture;
 pub mod sqlite_backend;
 
