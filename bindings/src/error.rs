@@ -9,6 +9,7 @@ use longan_core::auth::AuthError;
 use longan_core::catalog::CatalogError;
 use longan_core::dossier::error::DossierError;
 use longan_core::net::NetError;
+use longan_core::profile::ProfileError;
 use longan_core::store::StoreError;
 
 use crate::config::Language;
@@ -217,6 +218,10 @@ impl LonganError {
 
     /// A session error, for a UI.
     pub(crate) fn from_auth(error: AuthError, language: Language) -> LonganError {
+        let detail = error.to_string();
+        let sign_in_failed = |vi: &str, en: &str| LonganError::AuthRequired {
+            user_message: with_detail(say(language, vi, en), &detail),
+        };
         match error {
             AuthError::DemoOnly => LonganError::InvalidInput {
                 user_message: say(
@@ -225,11 +230,76 @@ impl LonganError {
                     "The demo sign-in is only available in demo mode.",
                 ),
             },
+            AuthError::NotConfigured | AuthError::Config { .. } => LonganError::InvalidInput {
+                user_message: with_detail(
+                    say(
+                        language,
+                        "Ứng dụng chưa được cấu hình để đăng nhập.",
+                        "The app is not set up for signing in.",
+                    ),
+                    &detail,
+                ),
+            },
             AuthError::NotSignedIn => LonganError::auth_required(language),
+            AuthError::ReauthRequired => LonganError::SessionExpired {
+                user_message: say(
+                    language,
+                    "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
+                    "Your sign-in has expired. Please sign in again.",
+                ),
+            },
+            AuthError::Refused { error } if error == "access_denied" => {
+                sign_in_failed("Đăng nhập đã bị huỷ.", "The sign-in was cancelled.")
+            }
+            AuthError::NoLoginInProgress
+            | AuthError::StateMismatch
+            | AuthError::BadRedirect
+            | AuthError::Refused { .. }
+            | AuthError::InvalidIdToken { .. } => sign_in_failed(
+                "Đăng nhập không thành công. Vui lòng thử lại.",
+                "The sign-in did not succeed. Please try again.",
+            ),
+            AuthError::Provider { reason } => {
+                LonganError::from_net(NetError::InvalidResponse { reason }, language)
+            }
+            AuthError::Network(error) => LonganError::from_net(error, language),
+            AuthError::Profile(error) => LonganError::from_profile(error, language),
             AuthError::Store(error) => {
                 LonganError::from_catalog(CatalogError::Store(error), language)
             }
-            AuthError::Corrupt { .. } => LonganError::storage(language, &error.to_string()),
+            AuthError::SecureStore(_) | AuthError::Corrupt { .. } => {
+                LonganError::storage(language, &detail)
+            }
+        }
+    }
+
+    /// A profile error, for a UI.
+    pub(crate) fn from_profile(error: ProfileError, language: Language) -> LonganError {
+        let detail = error.to_string();
+        match error {
+            ProfileError::NotFound { .. } => LonganError::NotFound {
+                user_message: say(
+                    language,
+                    "Không tìm thấy hồ sơ người dùng này trên máy.",
+                    "This profile is not on this device.",
+                ),
+            },
+            ProfileError::BadName { max } => LonganError::InvalidInput {
+                user_message: format!(
+                    "{} ({max})",
+                    say(
+                        language,
+                        "Tên hồ sơ người dùng phải có từ 1 ký tự và không quá giới hạn",
+                        "A profile name needs at least 1 character and at most the limit",
+                    )
+                ),
+            },
+            ProfileError::Store(error) => {
+                LonganError::from_catalog(CatalogError::Store(error), language)
+            }
+            ProfileError::SecureStore(_)
+            | ProfileError::Random { .. }
+            | ProfileError::Corrupt { .. } => LonganError::storage(language, &detail),
         }
     }
 

@@ -10,13 +10,20 @@ use crate::core_object::LonganCore;
 use crate::dossier::DossierView;
 use crate::error::LonganError;
 
-/// Where the sign-in stands.
+/// Where the sign-in stands (the state machine of `docs/auth.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum SessionState {
     /// Nobody is signed in.
     SignedOut,
+    /// The system browser shows the provider's page; `completeLogin` finishes.
+    AwaitingRedirect,
     /// Someone is signed in (look at `SessionView.is_demo`).
     SignedIn,
+    /// Signed in, and the tokens are being renewed right now.
+    Refreshing,
+    /// The sign-in can no longer be renewed: ask the citizen to sign in again. Cached
+    /// dossiers stay readable.
+    ReauthRequired,
 }
 
 /// Who is signed in, for a UI.
@@ -34,12 +41,27 @@ pub struct SessionView {
 
 impl From<Session> for SessionView {
     fn from(session: Session) -> SessionView {
+        let plain = |state| SessionView {
+            state,
+            display_name: None,
+            is_demo: false,
+            signed_in_at_ms: None,
+        };
         match session {
-            Session::SignedOut => SessionView {
-                state: SessionState::SignedOut,
-                display_name: None,
+            Session::SignedOut => plain(SessionState::SignedOut),
+            Session::AwaitingRedirect { .. } => plain(SessionState::AwaitingRedirect),
+            Session::SignedIn {
+                account,
+                signed_in_at_ms,
+            } => SessionView {
+                state: SessionState::SignedIn,
+                display_name: account.display_name,
                 is_demo: false,
-                signed_in_at_ms: None,
+                signed_in_at_ms: Some(signed_in_at_ms),
+            },
+            Session::ReauthRequired { account } => SessionView {
+                display_name: account.display_name,
+                ..plain(SessionState::ReauthRequired)
             },
             Session::Demo {
                 account,

@@ -1,6 +1,7 @@
 //! `longan-portal`: the reference portal. Serves the contract of `portal/openapi.yaml` (the
-//! catalogue's change feed and procedure records, and the sample dossiers of the core's
-//! scenario engine) from the seed data, in memory, for tests, demos and development.
+//! catalogue's change feed and procedure records, the sample dossiers of the core's scenario
+//! engine, and the 1022 feedback it receives) from the seed data, in memory, for tests, demos
+//! and development.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), longan_portal::PortalError> {
@@ -22,6 +23,7 @@ mod dossiers;
 mod error;
 mod etag;
 mod feed;
+mod feedback;
 mod http_date;
 mod problem;
 mod rate_limit;

@@ -96,6 +96,21 @@ impl ApiProblem {
         ApiProblem::new(StatusCode::CONFLICT, kind, Some(detail.into()))
     }
 
+    /// 422: the body is JSON but breaks a rule of the contract; `detail` names the rule
+    /// (never the value).
+    pub fn invalid_content(detail: impl Into<String>) -> ApiProblem {
+        let kind = wire_types::INVALID_CONTENT;
+        ApiProblem::new(StatusCode::UNPROCESSABLE_ENTITY, kind, Some(detail.into()))
+    }
+
+    /// 422: the `Idempotency-Key` was used before with another body.
+    pub fn idempotency_key_reused() -> ApiProblem {
+        let detail = "this Idempotency-Key was used with a different body; \
+                      a new request needs a new key";
+        let kind = wire_types::IDEMPOTENCY_KEY_REUSED;
+        ApiProblem::new(StatusCode::UNPROCESSABLE_ENTITY, kind, Some(detail.into()))
+    }
+
     /// 500: the server failed.
     pub fn unavailable(detail: impl Into<String>) -> ApiProblem {
         let kind = wire_types::UNAVAILABLE;

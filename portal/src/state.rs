@@ -5,6 +5,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockW
 use crate::clock::PortalClock;
 use crate::dossiers::DossierBook;
 use crate::feed::Feed;
+use crate::feedback::FeedbackBook;
 use crate::rate_limit::RateLimiter;
 use crate::version::Version;
 
@@ -15,6 +16,7 @@ pub struct AppState {
     feed: RwLock<Feed>,
     dossiers: RwLock<DossierBook>,
     limiter: Mutex<RateLimiter>,
+    feedback: Mutex<FeedbackBook>,
     /// Oldest client version served.
     pub min_client_version: Version,
     /// The portal's time.
@@ -34,6 +36,7 @@ impl AppState {
             feed: RwLock::new(feed),
             dossiers: RwLock::new(dossiers),
             limiter: Mutex::new(limiter),
+            feedback: Mutex::default(),
             min_client_version,
             clock,
         }
@@ -59,6 +62,16 @@ impl AppState {
         self.dossiers
             .write()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The 1022 feedback received, for reading.
+    pub fn feedback(&self) -> MutexGuard<'_, FeedbackBook> {
+        self.feedback_mut()
+    }
+
+    /// The 1022 feedback received, for changing.
+    pub fn feedback_mut(&self) -> MutexGuard<'_, FeedbackBook> {
+        self.feedback.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The dossier lookups' rate limiter.

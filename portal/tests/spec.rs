@@ -359,9 +359,12 @@ fn the_dossier_schema_is_strict_enough_to_catch_a_drift() {
 fn every_operation_takes_the_client_version_and_answers_304_and_426() {
     let spec = spec();
     let paths = spec["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 5);
+    assert_eq!(paths.len(), 7);
     for (path, item) in paths {
-        let operation = &item["get"];
+        // The one write (`POST /v1/feedback`) is checked below.
+        let Some(operation) = item.get("get") else {
+            continue;
+        };
         let parameters = operation["parameters"].as_array().unwrap();
         for name in ["ClientVersion", "IfNoneMatch"] {
             let reference = json!({ "$ref": format!("#/components/parameters/{name}") });
@@ -378,6 +381,16 @@ fn every_operation_takes_the_client_version_and_answers_304_and_426() {
             ok["headers"]["ETag"].is_object(),
             "{path}: 200 without ETag"
         );
+    }
+    let feedback = &paths["/v1/feedback"]["post"];
+    for name in ["ClientVersion", "IdempotencyKey"] {
+        let reference = json!({ "$ref": format!("#/components/parameters/{name}") });
+        let parameters = feedback["parameters"].as_array().unwrap();
+        assert!(parameters.contains(&reference), "feedback lacks {name}");
+    }
+    for status in ["201", "400", "422", "426"] {
+        let responses = &feedback["responses"];
+        assert!(responses[status].is_object(), "feedback lacks {status}");
     }
     let lookup = &paths["/v1/dossiers/{code}"]["get"];
     for name in ["DossierVerifier", "ClientId"] {
@@ -403,4 +416,41 @@ fn every_operation_takes_the_client_version_and_answers_304_and_426() {
         );
         assert_eq!(operation["security"], json!([{ "bearer": [] }]), "{path}");
     }
+}
+
+#[tokio::test]
+async fn real_feedback_answers_match_the_spec() {
+    let spec = spec();
+    let receipt = Schema::named(&spec, "FeedbackReceipt");
+    let request = Schema::named(&spec, "FeedbackRequest");
+    let unprocessable = Schema::response(&spec, "Unprocessable");
+    let harness = Harness::start().await;
+    let body = json!({
+        "category": "environment", "text": "Rác thải đổ trộm cạnh kênh",
+        "location": { "lat": 10.54, "lon": 106.41 }, "photo_ref": "photo-1",
+        "contact": { "name": "Chị Lan", "phone": "0912345678" }
+    });
+    request.assert_valid(&body);
+    let post = |key: &str, body: &Value| {
+        let url = format!("{}/v1/feedback", harness.portal.url());
+        common::with_json(harness.client.post(url), body)
+            .header("X-Client-Version", "0.2.0")
+            .header("Idempotency-Key", key)
+            .send()
+    };
+    let created = post("spec-1", &body).await.unwrap();
+    assert_eq!(created.status(), 201);
+    let created = common::json::<Value>(created).await;
+    receipt.assert_valid(&created);
+    let path = format!("/v1/feedback/{}", created["id"].as_str().unwrap());
+    receipt.assert_valid(&common::json(harness.get(&path).send().await.unwrap()).await);
+    let mut other = body.clone();
+    other["text"] = json!("khác");
+    let reused = common::json(post("spec-1", &other).await.unwrap()).await;
+    unprocessable.assert_valid(&reused);
+    other["text"] = json!("");
+    request.assert_invalid(&other);
+    let invalid = common::json(post("spec-2", &other).await.unwrap()).await;
+    unprocessable.assert_valid(&invalid);
+    harness.portal.shutdown().await;
 }

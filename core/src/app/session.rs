@@ -70,7 +70,12 @@ impl Core {
         cancel: &Cancellation,
     ) -> Result<Vec<TrackedDossier>, MyDossiersError> {
         match self.session()? {
-            Session::SignedOut => Err(AuthError::NotSignedIn.into()),
+            Session::SignedOut | Session::AwaitingRedirect { .. } => {
+                Err(AuthError::NotSignedIn.into())
+            }
+            Session::SignedIn { .. } | Session::ReauthRequired { .. } => {
+                Err(AuthError::NotConfigured.into())
+            }
             Session::Demo { .. } => {
                 let demo = self.demo_portal().map_err(|error| DossierError::Corrupt {
                     reason: error.to_string(),

@@ -1,9 +1,22 @@
-//! Who is signed in on this device. For now the demo's fake sign-in, so volunteers can show
-//! the signed-in screens with no account; OpenID Connect sessions join the same state machine
-//! with the login issue (see `docs/auth.md`).
+//! Who is signed in on this device: OpenID Connect sessions with PKCE through the system
+//! browser, their tokens in the app's `SecureStore`, and the demo's fake sign-in for volunteers.
+//! The state machine and the flows are in `docs/auth.md`.
 
+pub mod config;
+pub mod discovery;
 mod error;
+pub mod http;
+pub mod oidc;
+pub mod pending;
+mod secret;
+mod secure_store;
 mod session;
+pub mod tokens;
 
+pub use config::LoginConfig;
 pub use error::AuthError;
-pub use session::{DEMO_SUBJECT, DemoAccount, Session, clear_session, load_session, save_session};
+pub use secret::Secret;
+pub use secure_store::{FileSecureStore, MemorySecureStore, SecureStore, SecureStoreError};
+pub use session::{
+    Account, DEMO_SUBJECT, DemoAccount, Session, clear_session, load_session, save_session,
+};

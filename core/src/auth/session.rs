@@ -1,4 +1,5 @@
-//! The session record kept in `state/`, so a sign-in survives the app being killed.
+//! The session record kept in the profile's sealed part of `state/`, so a sign-in survives the
+//! app being killed. Tokens are not here: they live in the `SecureStore`.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +21,16 @@ pub struct DemoAccount {
     pub display_name: String,
 }
 
-/// Who is signed in.
+/// A citizen known to the provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The provider's subject identifier.
+    pub subject: String,
+    /// The name to greet, from the ID token's `name` claim.
+    pub display_name: Option<String>,
+}
+
+/// Who is signed in. The transitions are drawn in `docs/auth.md`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Session {
@@ -34,12 +44,33 @@ pub enum Session {
         /// When the volunteer signed in (milliseconds since the epoch).
         signed_in_at_ms: i64,
     },
+    /// The system browser is showing the provider's sign-in page.
+    AwaitingRedirect {
+        /// When the sign-in started (milliseconds since the epoch).
+        started_at_ms: i64,
+    },
+    /// A citizen is signed in; the tokens are in the secure store.
+    SignedIn {
+        /// Who.
+        account: Account,
+        /// When (milliseconds since the epoch).
+        signed_in_at_ms: i64,
+    },
+    /// The sign-in can no longer be renewed without the citizen (a lost refresh answer without
+    /// a reuse grace): cached data stays readable, `/v1/me/*` needs a new sign-in.
+    ReauthRequired {
+        /// Who was signed in.
+        account: Account,
+    },
 }
 
 impl Session {
-    /// True for any signed-in state.
+    /// True when someone is signed in (even if the sign-in needs renewing).
     pub fn is_signed_in(&self) -> bool {
-        !matches!(self, Session::SignedOut)
+        matches!(
+            self,
+            Session::Demo { .. } | Session::SignedIn { .. } | Session::ReauthRequired { .. }
+        )
     }
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP client: GET with conditional requests, bounded retries, gzip decoded here (so the
 //! bytes on the wire are known and a decompression bomb stops at the size limit), and every
-//! answer's `Date` handed to the clock.
+//! answer's `Date` handed to the clock. Unsafe methods (POST, PUT, …) go out once through
+//! [`HttpClient::send`]: whoever owns the write (the outbox) decides whether to try again.
 
 use std::io::Read;
 
@@ -77,6 +78,11 @@ impl HttpClient {
         &self.config
     }
 
+    /// The underlying client and the clock, for the raw exchanges of `exchange.rs`.
+    pub(super) fn parts(&self) -> (&reqwest::Client, &Clock) {
+        (&self.client, &self.clock)
+    }
+
     /// GET, retried while the failure is transient. With `if_none_match`, a 304 comes back as
     /// a [`Response`] whose `not_modified()` is true.
     pub async fn get(
@@ -110,19 +116,12 @@ impl HttpClient {
         cancel: &Cancellation,
         decode: impl Fn(Response) -> Result<T, NetError>,
     ) -> Result<T, NetError> {
-        let url = reqwest::Url::parse(url).map_err(|error| NetError::BadUrl {
-            reason: error.to_string(),
-        })?;
-        if !tls::allowed(&url) {
-            return Err(NetError::BadUrl {
-                reason: "plain HTTP is allowed only to this device".into(),
-            });
-        }
+        let url = checked_url(url)?;
         let mut attempt = 0;
         loop {
             cancel.check()?;
             let result = tokio::select! {
-                result = self.attempt(&url, if_none_match, headers) => result,
+                result = self.attempt(Request::get(&url, if_none_match, headers)) => result,
                 () = cancelled(cancel) => return Err(crate::cancel::Cancelled.into()),
             }
             .and_then(|mut response| {
@@ -149,15 +148,56 @@ impl HttpClient {
         }
     }
 
-    async fn attempt(
+    /// One request with any method, `headers` (never logged) and an optional JSON `body`,
+    /// made exactly once: no retry here, even of a transient failure, because a request that is
+    /// not safe may have been acted on although its answer was lost. Callers that retry (the
+    /// outbox) send an `Idempotency-Key` so the server can tell a repeat.
+    pub async fn send(
         &self,
-        url: &reqwest::Url,
-        if_none_match: Option<&str>,
+        method: Method,
+        url: &str,
         headers: &[(&str, &str)],
+        json_body: Option<Vec<u8>>,
+        cancel: &Cancellation,
     ) -> Result<Response, NetError> {
+        let url = checked_url(url)?;
+        cancel.check()?;
+        let request = Request {
+            method: method.as_reqwest(),
+            url: &url,
+            if_none_match: None,
+            headers,
+            json_body,
+        };
+        tokio::select! {
+            result = self.attempt(request) => result,
+            () = cancelled(cancel) => Err(crate::cancel::Cancelled.into()),
+        }
+    }
+
+    /// POST of a JSON body, once ([`HttpClient::send`]).
+    pub async fn post_json(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        json_body: Vec<u8>,
+        cancel: &Cancellation,
+    ) -> Result<Response, NetError> {
+        self.send(Method::Post, url, headers, Some(json_body), cancel)
+            .await
+    }
+
+    async fn attempt(&self, spec: Request<'_>) -> Result<Response, NetError> {
+        let Request {
+            method,
+            url,
+            if_none_match,
+            headers,
+            json_body,
+        } = spec;
         let mut request = self
             .client
-            .get(url.clone())
+            .request(method, url.clone())
             .header(ACCEPT, "application/json, application/problem+json")
             .header(ACCEPT_ENCODING, "gzip")
             .header(CLIENT_VERSION_HEADER, &self.config.client_version);
@@ -166,6 +206,9 @@ impl HttpClient {
         }
         for (name, value) in headers {
             request = request.header(*name, *value);
+        }
+        if let Some(body) = json_body {
+            request = request.header(CONTENT_TYPE, "application/json").body(body);
         }
         let sent = self.clock.device_now();
         let mut response = request.send().await.map_err(transport_error)?;
@@ -252,14 +295,76 @@ impl HttpClient {
     }
 }
 
+/// An HTTP method of [`HttpClient::send`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET (safe; [`HttpClient::get`] retries it, `send` does not).
+    Get,
+    /// POST.
+    Post,
+    /// PUT.
+    Put,
+    /// DELETE.
+    Delete,
+}
+
+impl Method {
+    fn as_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+/// What one attempt sends.
+struct Request<'a> {
+    method: reqwest::Method,
+    url: &'a reqwest::Url,
+    if_none_match: Option<&'a str>,
+    headers: &'a [(&'a str, &'a str)],
+    json_body: Option<Vec<u8>>,
+}
+
+impl<'a> Request<'a> {
+    fn get(
+        url: &'a reqwest::Url,
+        if_none_match: Option<&'a str>,
+        headers: &'a [(&'a str, &'a str)],
+    ) -> Request<'a> {
+        Request {
+            method: reqwest::Method::GET,
+            url,
+            if_none_match,
+            headers,
+            json_body: None,
+        }
+    }
+}
+
+/// Parses `url` and holds it to the TLS policy (plain HTTP only to this device).
+pub(super) fn checked_url(url: &str) -> Result<reqwest::Url, NetError> {
+    let url = reqwest::Url::parse(url).map_err(|error| NetError::BadUrl {
+        reason: error.to_string(),
+    })?;
+    if !tls::allowed(&url) {
+        return Err(NetError::BadUrl {
+            reason: "plain HTTP is allowed only to this device".into(),
+        });
+    }
+    Ok(url)
+}
+
 /// Resolves once `cancel` is set; checked often enough for a person pressing "Stop".
-async fn cancelled(cancel: &Cancellation) {
+pub(super) async fn cancelled(cancel: &Cancellation) {
     while !cancel.is_cancelled() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 
-fn transport_error(error: reqwest::Error) -> NetError {
+pub(super) fn transport_error(error: reqwest::Error) -> NetError {
     // The URL carries cursors today and dossier codes tomorrow: keep it out of messages.
     let error = error.without_url();
     if error.is_timeout() {
@@ -279,7 +384,7 @@ fn transport_error(error: reqwest::Error) -> NetError {
     }
 }
 
-fn body_error(error: reqwest::Error) -> NetError {
+pub(super) fn body_error(error: reqwest::Error) -> NetError {
     let error = error.without_url();
     if error.is_timeout() {
         NetError::Timeout
@@ -290,7 +395,7 @@ fn body_error(error: reqwest::Error) -> NetError {
     }
 }
 
-fn too_large(limit: usize) -> NetError {
+pub(super) fn too_large(limit: usize) -> NetError {
     NetError::TooLarge { limit }
 }
 

@@ -5,9 +5,11 @@
 mod client;
 mod config;
 mod error;
+mod exchange;
 mod retry;
 mod tls;
 
-pub use client::{HttpClient, Response};
+pub use client::{HttpClient, Method, Response};
 pub use config::NetConfig;
 pub use error::NetError;
+pub use exchange::{ExchangeError, RawRequest, RawResponse};

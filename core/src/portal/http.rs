@@ -2,7 +2,10 @@
 
 use serde::de::DeserializeOwned;
 
-use super::wire::{ChangesPage, DOSSIER_VERIFIER_HEADER, ProcedureResponse, problem_types};
+use super::wire::{
+    ChangesPage, DOSSIER_VERIFIER_HEADER, FeedbackReceipt, FeedbackRequest, IDEMPOTENCY_KEY_HEADER,
+    ProcedureResponse, problem_types,
+};
 use super::{FeedAnswer, Portal, PortalError};
 use crate::cancel::Cancellation;
 use crate::dossier::model::Dossier;
@@ -154,6 +157,46 @@ impl HttpPortal {
                     Ok(Some((json(&response)?, response.etag.clone())))
                 },
             )
+            .await
+            .map_err(portal_error)
+    }
+}
+
+/// The 1022 feedback calls. Inherent, not on [`Portal`]: they are the outbox's, which sends
+/// them once per attempt and decides itself whether to try again.
+impl HttpPortal {
+    /// `POST /v1/feedback`, once (no retry here). `idempotency_key` must be the same on every
+    /// attempt of one feedback, so the portal stores it once and replays its answer. An answer
+    /// that is not the receipt the contract promises is [`NetError::InvalidResponse`]: the
+    /// portal may have stored the feedback, and a repeat with the same key tells.
+    pub async fn send_feedback(
+        &self,
+        payload: &FeedbackRequest,
+        idempotency_key: &str,
+        cancel: &Cancellation,
+    ) -> Result<FeedbackReceipt, PortalError> {
+        let url = format!("{}/v1/feedback", self.base_url);
+        let body = serde_json::to_vec(payload).map_err(|error| NetError::Config {
+            reason: format!("the feedback cannot be encoded: {error}"),
+        })?;
+        let headers = [(IDEMPOTENCY_KEY_HEADER, idempotency_key)];
+        let response = self
+            .client
+            .post_json(&url, &headers, body, cancel)
+            .await
+            .map_err(portal_error)?;
+        Ok(json(&response)?)
+    }
+
+    /// `GET /v1/feedback/{id}`: where a sent feedback is now (retried like any safe request).
+    pub async fn feedback_status(
+        &self,
+        id: &str,
+        cancel: &Cancellation,
+    ) -> Result<FeedbackReceipt, PortalError> {
+        let url = format!("{}/v1/feedback/{}", self.base_url, encode(id));
+        self.client
+            .get_decoded(&url, None, cancel, |response| json(&response))
             .await
             .map_err(portal_error)
     }

@@ -92,6 +92,12 @@ pub mod problem_types {
     pub const AUTH_REQUIRED: &str = "https://longan.example/problems/auth-required";
     /// A status change the dossier lifecycle does not allow (test control). (409)
     pub const IMPOSSIBLE_TRANSITION: &str = "https://longan.example/problems/impossible-transition";
+    /// The body is well-formed JSON but breaks the contract's rules (a feedback's text too
+    /// long, an unknown category, …); `detail` names the rule, never the value. (422)
+    pub const INVALID_CONTENT: &str = "https://longan.example/problems/invalid-content";
+    /// The `Idempotency-Key` was already used with a different body. (422)
+    pub const IDEMPOTENCY_KEY_REUSED: &str =
+        "https://longan.example/problems/idempotency-key-reused";
 }
 
 /// Header carrying a public dossier lookup's verifier (the last four digits of the applicant's
@@ -99,6 +105,12 @@ pub mod problem_types {
 pub const DOSSIER_VERIFIER_HEADER: &str = "X-Dossier-Verifier";
 /// Header naming the client for rate limiting (an install id, not a person).
 pub const CLIENT_ID_HEADER: &str = "X-Client-Id";
+
+/// Header carrying the key that makes a write safe to repeat (`POST /v1/feedback`): the same
+/// key with the same body gets the first answer again, and the write happens once.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+/// Header set (`true`) on an answer replayed for a repeated `Idempotency-Key`.
+pub const IDEMPOTENT_REPLAYED_HEADER: &str = "Idempotent-Replayed";
 
 /// Header carrying the client's version (semver), on every request.
 pub const CLIENT_VERSION_HEADER: &str = "X-Client-Version";
@@ -167,3 +179,93 @@ pub struct ProcedureResponse {
     /// The full record (documents, fees, steps); `null` when the portal has none.
     pub details: Option<crate::catalog::ProcedureDetails>,
 }
+
+/// The kinds of feedback the province's 1022 service takes (`docs/decisions/outbox.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackCategory {
+    /// Dịch vụ công, thủ tục hành chính: procedures, one-stop offices, officials' conduct.
+    PublicService,
+    /// Hạ tầng: roads, bridges, street lights, water supply, drainage, power.
+    Infrastructure,
+    /// Giao thông: traffic safety, signals, congestion.
+    Traffic,
+    /// Môi trường: waste, pollution, flooding, noise.
+    Environment,
+    /// Trật tự đô thị, xây dựng: encroached pavements, unlicensed building.
+    UrbanOrder,
+    /// An ninh, trật tự: public security and order.
+    SecurityOrder,
+    /// Y tế, an toàn thực phẩm: health services and food safety.
+    Health,
+    /// Khác: anything else.
+    Other,
+}
+
+/// A point on the map (WGS 84 degrees), where the feedback is about.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    /// Latitude, -90 to 90.
+    pub lat: f64,
+    /// Longitude, -180 to 180.
+    pub lon: f64,
+}
+
+/// How the service may reach the citizen about a feedback (both optional: feedback may be
+/// anonymous).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackContact {
+    /// A name to address the citizen by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A phone number to call back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// `POST /v1/feedback`: a citizen's feedback (phản ánh, kiến nghị) to the 1022 service.
+/// Personal data: the text and the contact are never logged, on either side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackRequest {
+    /// What it is about.
+    pub category: FeedbackCategory,
+    /// The citizen's words, 1 to [`MAX_FEEDBACK_TEXT_CHARS`] characters.
+    pub text: String,
+    /// Where, when the citizen shares it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<GeoPoint>,
+    /// A reference to a photo uploaded separately (up to [`MAX_PHOTO_REF_CHARS`] characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_ref: Option<String>,
+    /// How to reach the citizen, when they want to be reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<FeedbackContact>,
+}
+
+/// Where a feedback is in the service's hands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackState {
+    /// Received by the service, not handled yet.
+    Received,
+}
+
+/// `201` of `POST /v1/feedback` and `200` of `GET /v1/feedback/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackReceipt {
+    /// The service's id of the feedback (opaque).
+    pub id: String,
+    /// Where it is.
+    pub status: FeedbackState,
+    /// When the portal received it (milliseconds since the Unix epoch).
+    pub received_at_ms: i64,
+}
+
+/// Longest feedback text, in characters (Unicode scalar values).
+pub const MAX_FEEDBACK_TEXT_CHARS: usize = 2000;
+/// Longest photo reference, in characters.
+pub const MAX_PHOTO_REF_CHARS: usize = 200;
+/// Longest contact name, in characters.
+pub const MAX_CONTACT_NAME_CHARS: usize = 100;
+/// Longest `Idempotency-Key`, in bytes (visible ASCII).
+pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 128;

@@ -83,3 +83,35 @@ pub trait Backend: Send + Sync {
     /// detect a blob that does not match the records (see the catalogue's index).
     fn write_blob(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError>;
 }
+
+/// Forwards every call, so a wrapper generic over its backend (the sealed, per-profile view)
+/// can hold a borrowed store or an owned one.
+macro_rules! forward_backend {
+    ($($pointer:ty),*) => {$(
+        impl<T: Backend + ?Sized> Backend for $pointer {
+            fn get(&self, tree: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+                (**self).get(tree, key)
+            }
+            fn apply(&self, tree: &str, batch: Batch) -> Result<(), StoreError> {
+                (**self).apply(tree, batch)
+            }
+            fn scan_prefix(&self, tree: &str, prefix: &[u8]) -> Result<Entries, StoreError> {
+                (**self).scan_prefix(tree, prefix)
+            }
+            fn clear(&self, tree: &str) -> Result<(), StoreError> {
+                (**self).clear(tree)
+            }
+            fn size_on_disk(&self) -> Result<u64, StoreError> {
+                (**self).size_on_disk()
+            }
+            fn read_blob(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+                (**self).read_blob(name)
+            }
+            fn write_blob(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+                (**self).write_blob(name, bytes)
+            }
+        }
+    )*};
+}
+
+forward_backend!(&T, Box<T>, std::sync::Arc<T>);

@@ -19,14 +19,18 @@ fn io(error: std::io::Error) -> StoreError {
     }
 }
 
-/// The path of a blob; names are restricted so they can never leave the folder.
-fn blob_path(directory: &Path, name: &str) -> Result<PathBuf, StoreError> {
-    let valid = !name.is_empty()
+/// True for a name a blob may have: 1 to 64 of `[a-z0-9_-]`, so it can never leave its folder.
+pub fn is_valid_blob_name(name: &str) -> bool {
+    !name.is_empty()
         && name.len() <= 64
         && name
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-    if !valid {
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// The path of a blob.
+fn blob_path(directory: &Path, name: &str) -> Result<PathBuf, StoreError> {
+    if !is_valid_blob_name(name) {
         return Err(StoreError::Io {
             reason: format!("invalid blob name {name:?}"),
         });

@@ -5,6 +5,8 @@ mod catalog;
 mod clock_control;
 mod dossier_control;
 pub mod dossiers;
+mod feedback;
+mod feedback_control;
 mod limit_control;
 mod me;
 mod test_control;
@@ -13,7 +15,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
 
 use crate::problem::{ApiProblem, problem_for_bare_errors};
@@ -29,13 +31,16 @@ pub fn router(state: Arc<AppState>, test_control: bool, log_requests: bool) -> R
         .route("/v1/catalog/procedures/{code}", get(catalog::procedure))
         .route("/v1/dossiers/{code}", get(dossiers::lookup))
         .route("/v1/me/dossiers", get(me::list))
-        .route("/v1/me/dossiers/{code}", get(me::one));
+        .route("/v1/me/dossiers/{code}", get(me::one))
+        .route("/v1/feedback", post(feedback::create))
+        .route("/v1/feedback/{id}", get(feedback::status));
     if test_control {
         routes = routes
             .merge(test_control::routes())
             .merge(dossier_control::routes())
             .merge(clock_control::routes())
-            .merge(limit_control::routes());
+            .merge(limit_control::routes())
+            .merge(feedback_control::routes());
     }
     let minimum = state.min_client_version;
     let app = routes
