@@ -428,6 +428,14 @@ impl LonganCore {
         self.config.language()
     }
 
+    /// The configured portal's client, or `None` in demo mode.
+    pub(crate) fn configured_portal(&self, core: &Core) -> Result<Option<HttpPortal>, LonganError> {
+        match &self.config.portal_url {
+            Some(_) => self.portal(core).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The configured portal's client, on the core's clock.
     fn portal(&self, core: &Core) -> Result<HttpPortal, LonganError> {
         let language = self.config.language();

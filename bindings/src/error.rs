@@ -209,6 +209,7 @@ impl LonganError {
                 ),
             },
             DossierError::Network(error) => LonganError::from_net(error, language),
+            DossierError::Profile(error) => LonganError::from_profile(error, language),
             DossierError::Store(error) => {
                 LonganError::from_catalog(CatalogError::Store(error), language)
             }

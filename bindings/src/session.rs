@@ -118,9 +118,10 @@ impl LonganCore {
     ) -> Result<Vec<DossierView>, LonganError> {
         let language = self.language();
         let core = self.opened_core()?;
+        let portal = self.configured_portal(&core)?;
         self.network_call(cancel, move |flag| async move {
             let mine = core
-                .my_dossiers(&flag)
+                .my_dossiers(portal.as_ref(), &flag)
                 .await
                 .map_err(|error| LonganError::from_my_dossiers(error, language))?;
             Ok(mine

@@ -23,7 +23,9 @@ impl From<DossierError> for Failure {
             DossierError::Store(error) => {
                 Failure::from(longan_core::catalog::CatalogError::Store(error))
             }
-            DossierError::Corrupt { .. } => Failure::new("storage", 6, message),
+            DossierError::Corrupt { .. } | DossierError::Profile(_) => {
+                Failure::new("storage", 6, message)
+            }
         }
     }
 }

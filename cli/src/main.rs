@@ -18,7 +18,7 @@ use longan_core::portal::HttpPortal;
 use longan_core::{Cancellation, Core, app::read_detail_dir};
 
 use args::{CatalogCommand, Cli, Command};
-use failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
+use failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_STORAGE, EXIT_USAGE, Failure};
 
 fn main() -> ExitCode {
     let wants_json = std::env::args().any(|arg| arg == "--json");
@@ -91,7 +91,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Some(url) => CatalogSource::Portal(url.trim_end_matches('/').to_string()),
         None => CatalogSource::Bundled,
     };
-    let core = Core::open_source(&data_dir, seed.as_ref(), source)?;
+    // A desktop has no keystore: tokens and data keys go to owner-only files.
+    let secrets = longan_core::auth::FileSecureStore::open(data_dir.join("secrets"))
+        .map_err(|error| Failure::new("storage", EXIT_STORAGE, error.to_string()))?;
+    let core = Core::open_source(&data_dir, seed.as_ref(), source)?
+        .with_secure_store(std::sync::Arc::new(secrets));
     if core.catalog_len() == 0 && !matches!(cli.command, Command::Catalog(_)) {
         return Err(Failure::new(
             "not_found",

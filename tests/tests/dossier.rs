@@ -242,7 +242,7 @@ async fn a_volunteer_signs_in_as_the_demo_citizen_to_show_my_dossiers_and_signs_
     let cancel = Cancellation::new();
     let (core, _) = core_with_clock(dir.path());
     assert!(matches!(
-        core.my_dossiers(&cancel).await,
+        core.my_dossiers(None, &cancel).await,
         Err(MyDossiersError::Auth(AuthError::NotSignedIn))
     ));
     let session = core.sign_in_demo().unwrap();
@@ -254,7 +254,7 @@ async fn a_volunteer_signs_in_as_the_demo_citizen_to_show_my_dossiers_and_signs_
     // The sign-in survives a restart, and "my dossiers" are the demo's sample dossiers.
     let (core, _) = core_with_clock(dir.path());
     assert_eq!(core.session().unwrap(), session);
-    let mine = core.my_dossiers(&cancel).await.unwrap();
+    let mine = core.my_dossiers(None, &cancel).await.unwrap();
     let codes: Vec<String> = core
         .demo_portal()
         .unwrap()

@@ -23,11 +23,12 @@ impl Core {
     /// Starts the demo's story again: its dossiers are new and move again from now, and what
     /// this device kept of the old story's dossiers is forgotten.
     pub fn reset_demo(&self) -> Result<(), CatalogError> {
+        let personal = self.personal().map_err(|error| CatalogError::Corrupt {
+            reason: error.to_string(),
+        })?;
         for (code, _) in self.demo_portal()?.demo_codes() {
-            tracking::forget(self.stores.state(), &code).map_err(|error| {
-                CatalogError::Corrupt {
-                    reason: error.to_string(),
-                }
+            tracking::forget(&personal, &code).map_err(|error| CatalogError::Corrupt {
+                reason: error.to_string(),
             })?;
         }
         self.start_demo_story().map(|_| ())

@@ -20,7 +20,7 @@ impl Core {
         cancel: &Cancellation,
     ) -> Result<TrackedDossier, DossierError> {
         tracking::look_up(
-            self.stores.state(),
+            &self.personal()?,
             portal,
             &self.clock,
             code,
@@ -36,17 +36,17 @@ impl Core {
         code: &str,
         followed: bool,
     ) -> Result<TrackedDossier, DossierError> {
-        tracking::set_followed(self.stores.state(), code, followed)
+        tracking::set_followed(&self.personal()?, code, followed)
     }
 
     /// The followed dossiers as last confirmed, with no network.
     pub fn followed_dossiers(&self) -> Result<Vec<TrackedDossier>, DossierError> {
-        tracking::followed(self.stores.state())
+        tracking::followed(&self.personal()?)
     }
 
     /// A dossier as last confirmed, with no network.
     pub fn cached_dossier(&self, code: &str) -> Result<Option<TrackedDossier>, DossierError> {
-        tracking::cached(self.stores.state(), code)
+        tracking::cached(&self.personal()?, code)
     }
 
     /// Whether a dossier is due, late or paused, today in Vietnam by the core's clock.

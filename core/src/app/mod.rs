@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::auth::{LoginConfig, MemorySecureStore, SecureStore};
 use crate::calendar::WorkingCalendar;
 use crate::cancel::Cancellation;
 use crate::catalog::sync::{SyncReport, sync_catalog};
@@ -14,12 +15,19 @@ use crate::catalog::{
 };
 use crate::clock::Clock;
 use crate::events::{Event, EventSink, nowhere};
+use crate::net::HttpClient;
+use crate::outbox::{Outbox, RetryPolicy};
 use crate::portal::Portal;
+use crate::profile::Profile;
+use crate::profile::keys::DataKey;
 use crate::store::{OpenReport, Stores};
 use crate::text::Synonyms;
 
 mod demo;
 mod dossiers;
+mod login;
+mod outbox;
+mod profiles;
 mod session;
 
 pub use session::MyDossiersError;
@@ -48,9 +56,29 @@ pub struct OpenOutcome {
     pub seeded: Option<(ImportReport, ImportReport)>,
 }
 
+/// The provider a core signs citizens in with.
+struct LoginSetup {
+    config: LoginConfig,
+    client: HttpClient,
+}
+
 /// The opened core.
 pub struct Core {
     stores: Stores,
+    /// Where tokens and data keys live (the app's keystore; in memory until the app gives one).
+    secure: Arc<dyn SecureStore>,
+    /// The sign-in provider and the client to reach it, when the app configured one.
+    login: Option<LoginSetup>,
+    /// The profile in use and its data key, read once per switch.
+    current_profile: std::sync::Mutex<Option<(Profile, DataKey)>>,
+    /// One token refresh at a time, however many calls find the token expired.
+    refresh_lock: tokio::sync::Mutex<()>,
+    /// True while a refresh is in flight (the `Refreshing` state).
+    refreshing: std::sync::atomic::AtomicBool,
+    /// The outbox's rules and locks; its records live in each profile's sealed trees.
+    outbox: Outbox,
+    /// One outbox delivery run at a time.
+    delivery_lock: tokio::sync::Mutex<()>,
     catalog: Catalog,
     outcome: OpenOutcome,
     events: Arc<dyn EventSink>,
@@ -88,6 +116,13 @@ impl Core {
             catalog,
             events: nowhere(),
             clock: Clock::default(),
+            secure: Arc::new(MemorySecureStore::new()),
+            login: None,
+            current_profile: std::sync::Mutex::new(None),
+            refresh_lock: tokio::sync::Mutex::new(()),
+            refreshing: std::sync::atomic::AtomicBool::new(false),
+            outbox: Outbox::new(RetryPolicy::default()),
+            delivery_lock: tokio::sync::Mutex::new(()),
             calendar: std::sync::OnceLock::new(),
         };
         log::info!(
@@ -111,6 +146,23 @@ impl Core {
     /// Uses `clock` from now on (tests move time with a [`crate::clock::TestClock`]).
     pub fn with_clock(mut self, clock: Clock) -> Core {
         self.clock = clock;
+        self
+    }
+
+    /// Keeps tokens and data keys in `store` (the app's keystore) from now on. Set it before
+    /// the first call that touches a profile.
+    pub fn with_secure_store(mut self, store: Arc<dyn SecureStore>) -> Core {
+        self.secure = store;
+        *self
+            .current_profile
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
+        self
+    }
+
+    /// Signs citizens in with this provider, reached through `client`.
+    pub fn with_login(mut self, config: LoginConfig, client: HttpClient) -> Core {
+        self.login = Some(LoginSetup { config, client });
         self
     }
 

@@ -1,15 +1,14 @@
-//! Signing in and out, and the signed-in citizen's own dossiers.
+//! The session of the profile in use: the demo's sign-in, signing out, and the signed-in
+//! citizen's own dossiers.
 
 use super::Core;
-use crate::auth::{
-    AuthError, DEMO_SUBJECT, DemoAccount, Session, clear_session, load_session, save_session,
-};
+use crate::auth::{AuthError, DEMO_SUBJECT, DemoAccount, Session, load_session};
 use crate::cancel::Cancellation;
 use crate::catalog::CatalogSource;
 use crate::dossier::error::DossierError;
 use crate::dossier::scenario::{DEMO_CITIZEN_NAME, mask_name};
 use crate::dossier::tracking::{self, TrackedDossier};
-use crate::events::Event;
+use crate::portal::HttpPortal;
 
 /// What can go wrong listing the signed-in citizen's dossiers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,9 +27,10 @@ impl Core {
         matches!(self.catalog.source(), CatalogSource::Bundled)
     }
 
-    /// Who is signed in, as stored. Reads `state/`.
+    /// Who is signed in on the profile in use, as stored (`Refreshing` is
+    /// [`Core::is_refreshing`]). Reads `state/`.
     pub fn session(&self) -> Result<Session, AuthError> {
-        load_session(self.stores.state())
+        load_session(&self.personal()?)
     }
 
     /// Signs the demo citizen in, in demo mode only: a volunteer shows the signed-in screens
@@ -46,56 +46,67 @@ impl Core {
             },
             signed_in_at_ms: self.clock.now_ms(),
         };
-        save_session(self.stores.state(), &session)?;
-        self.events.emit(Event::SessionChanged { signed_in: true });
+        self.set_session(&session)?;
         Ok(session)
     }
 
-    /// Signs out. Dossiers looked up by code stay readable: they were unlocked by their
-    /// verifier, not by the session. Writes `state/`.
+    /// Signs out ([`Core::logout`] without the end-session URL). Dossiers looked up by code
+    /// stay readable: they were unlocked by their verifier, not by the session.
     pub fn sign_out(&self) -> Result<(), AuthError> {
-        let was_signed_in = self.session()?.is_signed_in();
-        clear_session(self.stores.state())?;
-        if was_signed_in {
-            self.events.emit(Event::SessionChanged { signed_in: false });
-        }
-        Ok(())
+        self.logout().map(|_| ())
     }
 
-    /// The signed-in citizen's own dossiers, newest first. For the demo citizen these are the
-    /// demo's sample dossiers, read from the embedded story (no network) and kept for offline
-    /// reading like any looked-up dossier.
+    /// The signed-in citizen's own dossiers, newest first, kept for offline reading like any
+    /// looked-up dossier. For the demo citizen, the demo's sample dossiers (no network); for a
+    /// real sign-in, `/v1/me/dossiers` on `portal` with the access token (renewed if needed).
     pub async fn my_dossiers(
         &self,
+        portal: Option<&HttpPortal>,
         cancel: &Cancellation,
     ) -> Result<Vec<TrackedDossier>, MyDossiersError> {
-        match self.session()? {
+        let personal = self.personal().map_err(AuthError::from)?;
+        let mut mine = match self.session()? {
             Session::SignedOut | Session::AwaitingRedirect { .. } => {
-                Err(AuthError::NotSignedIn.into())
+                return Err(AuthError::NotSignedIn.into());
             }
-            Session::SignedIn { .. } | Session::ReauthRequired { .. } => {
-                Err(AuthError::NotConfigured.into())
-            }
+            Session::ReauthRequired { .. } => return Err(AuthError::ReauthRequired.into()),
             Session::Demo { .. } => {
                 let demo = self.demo_portal().map_err(|error| DossierError::Corrupt {
                     reason: error.to_string(),
                 })?;
                 let mut mine = Vec::new();
                 for (code, verifier) in demo.demo_codes() {
-                    let tracked = tracking::look_up(
-                        self.stores.state(),
-                        &demo,
-                        &self.clock,
-                        &code,
-                        &verifier,
-                        cancel,
-                    )
-                    .await?;
-                    mine.push(tracked);
+                    mine.push(
+                        tracking::look_up(&personal, &demo, &self.clock, &code, &verifier, cancel)
+                            .await?,
+                    );
                 }
-                mine.sort_by_key(|tracked| std::cmp::Reverse(tracked.dossier.received_at_ms));
-                Ok(mine)
+                mine
             }
-        }
+            Session::SignedIn { .. } => {
+                let portal = portal.ok_or(AuthError::NotConfigured)?;
+                let dossiers = self
+                    .with_access_token(cancel, |token| async move {
+                        portal
+                            .my_dossiers(&token, cancel)
+                            .await
+                            .map_err(|error| match error {
+                                crate::portal::PortalError::Net(net) => net,
+                                other => crate::net::NetError::InvalidResponse {
+                                    reason: other.to_string(),
+                                },
+                            })
+                    })
+                    .await?;
+                let confirmed_at_ms = self.clock.now_ms();
+                let mut mine = Vec::new();
+                for dossier in dossiers {
+                    mine.push(tracking::keep_mine(&personal, dossier, confirmed_at_ms)?);
+                }
+                mine
+            }
+        };
+        mine.sort_by_key(|tracked| std::cmp::Reverse(tracked.dossier.received_at_ms));
+        Ok(mine)
     }
 }

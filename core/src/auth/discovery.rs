@@ -61,11 +61,11 @@ struct Cached {
 pub async fn discover(
     state: &dyn Backend,
     issuer: &str,
-    http: &OidcHttp<'_>,
+    http: &OidcHttp,
     now_ms: i64,
     fresh: bool,
 ) -> Result<Metadata, AuthError> {
-    if !fresh && let Some(metadata) = cached(state, issuer, now_ms)? {
+    if !fresh && let Some(metadata) = cached(state, issuer, Some(now_ms))? {
         return Ok(metadata);
     }
     let issuer_url = IssuerUrl::new(issuer.to_string()).map_err(|error| AuthError::Config {
@@ -88,7 +88,16 @@ pub async fn discover(
     Ok(metadata)
 }
 
-fn cached(state: &dyn Backend, issuer: &str, now_ms: i64) -> Result<Option<Metadata>, AuthError> {
+/// The cached metadata whatever its age (signing out offline still knows the end-session URL).
+pub fn cached_metadata(state: &dyn Backend, issuer: &str) -> Option<Metadata> {
+    cached(state, issuer, None).ok().flatten()
+}
+
+fn cached(
+    state: &dyn Backend,
+    issuer: &str,
+    now_ms: Option<i64>,
+) -> Result<Option<Metadata>, AuthError> {
     let Some(bytes) = state.get(TREE, issuer.as_bytes())? else {
         return Ok(None);
     };
@@ -96,9 +105,11 @@ fn cached(state: &dyn Backend, issuer: &str, now_ms: i64) -> Result<Option<Metad
     let Ok(record) = serde_json::from_slice::<Cached>(&bytes) else {
         return Ok(None);
     };
-    let age_ms = now_ms.saturating_sub(record.fetched_at_ms);
-    if !(0..DISCOVERY_LIFETIME.as_millis() as i64).contains(&age_ms) {
-        return Ok(None);
+    if let Some(now_ms) = now_ms {
+        let age_ms = now_ms.saturating_sub(record.fetched_at_ms);
+        if !(0..DISCOVERY_LIFETIME.as_millis() as i64).contains(&age_ms) {
+            return Ok(None);
+        }
     }
     let Ok(metadata) = serde_json::from_value::<Metadata>(record.metadata) else {
         return Ok(None);

@@ -9,24 +9,28 @@ use openidconnect::{AsyncHttpClient, HttpRequest, HttpResponse};
 use crate::cancel::Cancellation;
 use crate::net::{ExchangeError, HttpClient};
 
-/// The core's client, lent to the OpenID Connect library for one operation.
-pub struct OidcHttp<'a> {
-    client: &'a HttpClient,
-    cancel: &'a Cancellation,
+/// The core's client (a cheap clone sharing its connections), given to the OpenID Connect
+/// library for one operation.
+pub struct OidcHttp {
+    client: HttpClient,
+    cancel: Cancellation,
 }
 
-impl<'a> OidcHttp<'a> {
-    /// Lends `client` for calls that `cancel` can stop.
-    pub fn new(client: &'a HttpClient, cancel: &'a Cancellation) -> OidcHttp<'a> {
-        OidcHttp { client, cancel }
+impl OidcHttp {
+    /// `client`, for calls that `cancel` can stop.
+    pub fn new(client: &HttpClient, cancel: &Cancellation) -> OidcHttp {
+        OidcHttp {
+            client: client.clone(),
+            cancel: cancel.clone(),
+        }
     }
 }
 
-impl<'c, 'a: 'c> AsyncHttpClient<'c> for OidcHttp<'a> {
+impl<'c> AsyncHttpClient<'c> for OidcHttp {
     type Error = ExchangeError;
     type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, ExchangeError>> + Send + 'c>>;
 
     fn call(&'c self, request: HttpRequest) -> Self::Future {
-        Box::pin(self.client.exchange(request, self.cancel))
+        Box::pin(self.client.exchange(request, &self.cancel))
     }
 }

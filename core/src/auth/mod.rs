@@ -8,6 +8,7 @@ mod error;
 pub mod http;
 pub mod oidc;
 pub mod pending;
+pub mod revocation;
 mod secret;
 mod secure_store;
 mod session;

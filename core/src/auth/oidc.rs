@@ -4,13 +4,14 @@
 
 use openidconnect::core::{
     CoreAuthPrompt, CoreClient, CoreErrorResponseType, CoreIdToken, CoreResponseType,
-    CoreRevocableToken, CoreTokenResponse,
+    CoreTokenResponse,
 };
 use openidconnect::{
-    AuthenticationFlow, AuthorizationCode, ClaimsVerificationError, ClientId, CsrfToken,
-    EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet, LoginHint, LogoutRequest, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl, RedirectUrl,
-    RefreshToken, RequestTokenError, RevocationUrl, Scope, StandardErrorResponse, TokenResponse,
+    AsyncHttpClient, AuthenticationFlow, AuthorizationCode, ClaimsVerificationError, ClientId,
+    CsrfToken, EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet, LoginHint,
+    LogoutRequest, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    PostLogoutRedirectUrl, RedirectUrl, RefreshToken, RequestTokenError, Scope,
+    StandardErrorResponse, TokenResponse,
 };
 
 use super::config::{LoginConfig, SCOPES};
@@ -137,15 +138,16 @@ pub fn parse_redirect(url: &str, pending: &PendingLogin) -> Result<Redirect, Aut
     }
 }
 
-/// Exchanges the code (with its PKCE verifier) and validates the ID token.
+/// Exchanges the code with its PKCE verifier. The ID token in the answer is not validated
+/// yet: [`verify_id_token`] does that, and can be repeated with fresh keys.
 pub async fn exchange_code(
     metadata: &Metadata,
     config: &LoginConfig,
     pending: &PendingLogin,
     code: &Secret,
-    http: &OidcHttp<'_>,
-    now: impl Fn() -> std::time::SystemTime + Send + Sync + 'static,
-) -> Result<(Account, TokenSet), AuthError> {
+    http: &OidcHttp,
+    now_ms: i64,
+) -> Result<TokenSet, AuthError> {
     let client = client(metadata, config, &pending.redirect_uri)?;
     let response = client
         .exchange_code(AuthorizationCode::new(code.expose().to_string()))
@@ -158,12 +160,12 @@ pub async fn exchange_code(
         .request_async(http)
         .await
         .map_err(token_error)?;
-    let id_token = response.id_token().ok_or_else(|| AuthError::Provider {
-        reason: "the token answer has no ID token".into(),
-    })?;
-    let now_ms = millis(now());
-    let account = verify(&client, id_token, pending.nonce.expose(), now)?;
-    Ok((account, token_set(&response, now_ms, None)))
+    if response.id_token().is_none() {
+        return Err(AuthError::Provider {
+            reason: "the token answer has no ID token".into(),
+        });
+    }
+    Ok(token_set(&response, now_ms, None))
 }
 
 /// Validates an ID token (signature with the provider's keys, issuer, audience, expiry by the
@@ -238,7 +240,7 @@ pub async fn refresh(
     config: &LoginConfig,
     current: &TokenSet,
     refresh_token: &Secret,
-    http: &OidcHttp<'_>,
+    http: &OidcHttp,
     now_ms: i64,
 ) -> Result<TokenSet, RefreshFailure> {
     let client = client(metadata, config, &config.redirect_uri).map_err(RefreshFailure::Other)?;
@@ -268,33 +270,50 @@ pub async fn refresh(
     Ok(renewed)
 }
 
-/// Revokes `token` at the provider's revocation endpoint (RFC 7009).
+/// Revokes `token` at the provider's revocation endpoint (RFC 7009): a form POST with the
+/// public client's id. (The oauth2 crate refuses non-HTTPS revocation URLs, which rules out a
+/// loopback test provider; the request is simple enough to make directly.)
 pub async fn revoke(
     metadata: &Metadata,
     config: &LoginConfig,
     token: &Secret,
-    http: &OidcHttp<'_>,
+    http: &OidcHttp,
 ) -> Result<(), RevokeFailure> {
     let Some(endpoint) = metadata.additional_metadata().revocation_endpoint.clone() else {
         return Err(RevokeFailure::Unsupported);
     };
-    let url = RevocationUrl::new(endpoint).map_err(|_| RevokeFailure::Unsupported)?;
-    let client = client(metadata, config, &config.redirect_uri)
-        .map_err(|_| RevokeFailure::Unsupported)?
-        .set_revocation_url(url);
-    let revocable = CoreRevocableToken::from(RefreshToken::new(token.expose().to_string()));
-    client
-        .revoke_token(revocable)
-        .map_err(|_| RevokeFailure::Unsupported)?
-        .request_async(http)
-        .await
-        .map_err(|error| match error {
-            RequestTokenError::Request(failed) => RevokeFailure::Exchange(failed),
-            RequestTokenError::ServerResponse(response) => {
-                RevokeFailure::Refused(response.error().as_ref().to_string())
-            }
-            _ => RevokeFailure::Refused("unusable answer".into()),
-        })
+    let body = openidconnect::url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", token.expose())
+        .append_pair("token_type_hint", "refresh_token")
+        .append_pair("client_id", &config.client_id)
+        .finish();
+    let request = openidconnect::http::Request::builder()
+        .method(openidconnect::http::Method::POST)
+        .uri(endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(body.into_bytes())
+        .map_err(|_| RevokeFailure::Unsupported)?;
+    let response = http.call(request).await.map_err(RevokeFailure::Exchange)?;
+    match response.status().as_u16() {
+        200..=299 => Ok(()),
+        status @ (408 | 429 | 500..=599) => {
+            Err(RevokeFailure::Exchange(crate::net::ExchangeError {
+                error: crate::net::NetError::ServerUnavailable {
+                    status,
+                    retry_after: None,
+                },
+                maybe_delivered: true,
+            }))
+        }
+        status => {
+            let error = serde_json::from_slice::<serde_json::Value>(response.body())
+                .ok()
+                .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+                .unwrap_or_else(|| format!("http_{status}"));
+            Err(RevokeFailure::Refused(error))
+        }
+    }
 }
 
 /// What a revocation can end in.

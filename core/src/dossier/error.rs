@@ -22,6 +22,9 @@ pub enum DossierError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The profile's sealed records could not be opened (its key is missing).
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
     /// A stored record could not be read.
     #[error("a stored dossier is unreadable: {reason}")]
     Corrupt {

@@ -1,6 +1,6 @@
 //! Dossiers a citizen looked up or follows, kept in `state/` so they stay readable offline,
-//! each labelled with when the portal last confirmed it. (Encryption per profile comes with
-//! the profiles of the login issue; until then `state/` holds them as it holds everything.)
+//! each labelled with when the portal last confirmed it. Callers hand in the profile's sealed
+//! view of `state/` (`crate::profile::SealedBackend`), so the records are encrypted.
 
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +122,36 @@ pub async fn look_up<P: Portal>(
                 etag,
             }
         }
+    };
+    save(state, &tracked)?;
+    Ok(tracked)
+}
+
+/// Keeps a dossier the portal listed for the signed-in citizen (`/v1/me/dossiers`, no
+/// verifier needed): readable offline like a looked-up one; an older version never replaces a
+/// newer one, and a follow stays.
+pub fn keep_mine(
+    state: &dyn Backend,
+    dossier: Dossier,
+    confirmed_at_ms: i64,
+) -> Result<TrackedDossier, DossierError> {
+    let stored = load(state, &dossier.code)?;
+    let tracked = match stored {
+        Some(mut stored) => {
+            if dossier.version >= stored.dossier.version {
+                stored.dossier = dossier;
+                stored.etag = None;
+            }
+            stored.confirmed_at_ms = confirmed_at_ms;
+            stored
+        }
+        None => TrackedDossier {
+            dossier,
+            confirmed_at_ms,
+            followed: false,
+            verifier: String::new(),
+            etag: None,
+        },
     };
     save(state, &tracked)?;
     Ok(tracked)

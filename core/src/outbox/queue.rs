@@ -32,18 +32,30 @@ impl std::fmt::Debug for Outbox {
 }
 
 impl Outbox {
-    /// Opens the outbox of `state` with `policy`. Items found `Sending` were cut off by the
-    /// app's end (a crash, a kill): they are queued again, due at once, and reported; their
-    /// idempotency key makes the repeat safe. Alters persisted state; call once per open.
+    /// An outbox with `policy`, its records in whatever `state` each call is given.
+    pub fn new(policy: RetryPolicy) -> Outbox {
+        Outbox {
+            policy,
+            writes: Mutex::new(()),
+            delivering: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Opens the outbox of `state` with `policy`, recovering it ([`Outbox::recover`]).
     pub fn open(
         state: &dyn Backend,
         policy: RetryPolicy,
     ) -> Result<(Outbox, Vec<OutboxChange>), OutboxError> {
-        let outbox = Outbox {
-            policy,
-            writes: Mutex::new(()),
-            delivering: tokio::sync::Mutex::new(()),
-        };
+        let outbox = Outbox::new(policy);
+        let changes = outbox.recover(state)?;
+        Ok((outbox, changes))
+    }
+
+    /// Items of `state` found `Sending` were cut off by the app's end (a crash, a kill): they
+    /// are queued again, due at once, and reported; their idempotency key makes the repeat
+    /// safe. Alters persisted state; call once per open of `state`, before delivering.
+    pub fn recover(&self, state: &dyn Backend) -> Result<Vec<OutboxChange>, OutboxError> {
+        let _guard = self.writes.lock().unwrap_or_else(|p| p.into_inner());
         let mut changes = Vec::new();
         let mut batch = Batch::new();
         for mut item in scan(state, records::all_items_prefix())? {
@@ -61,7 +73,7 @@ impl Outbox {
             state.apply(TREE, batch)?;
             log::info!("outbox: {} interrupted item(s) queued again", changes.len());
         }
-        Ok((outbox, changes))
+        Ok(changes)
     }
 
     /// The policy in use.

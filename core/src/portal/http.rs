@@ -202,6 +202,40 @@ impl HttpPortal {
     }
 }
 
+/// The signed-in citizen's calls (`/v1/me/*`), with the bearer token the caller got from
+/// `core::auth` (a 401 comes back as [`NetError::Rejected`] with status 401).
+impl HttpPortal {
+    /// Every dossier of the signed-in citizen, following the pages.
+    pub async fn my_dossiers(
+        &self,
+        access_token: &crate::auth::Secret,
+        cancel: &Cancellation,
+    ) -> Result<Vec<Dossier>, PortalError> {
+        let authorization = format!("Bearer {}", access_token.expose());
+        let headers = [("Authorization", authorization.as_str())];
+        let mut dossiers = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                None => format!("{}/v1/me/dossiers", self.base_url),
+                Some(cursor) => {
+                    format!("{}/v1/me/dossiers?cursor={}", self.base_url, encode(cursor))
+                }
+            };
+            let page: super::wire::DossierList = self
+                .client
+                .get_decoded_with(&url, None, &headers, cancel, |response| json(&response))
+                .await
+                .map_err(portal_error)?;
+            dossiers.extend(page.dossiers);
+            match page.next_cursor {
+                Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
+                _ => return Ok(dossiers),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

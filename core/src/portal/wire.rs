@@ -109,6 +109,15 @@ pub const CLIENT_ID_HEADER: &str = "X-Client-Id";
 /// Header carrying the key that makes a write safe to repeat (`POST /v1/feedback`): the same
 /// key with the same body gets the first answer again, and the write happens once.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
+/// A page of `GET /v1/me/dossiers`: the signed-in citizen's dossiers, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierList {
+    /// The dossiers of this page.
+    pub dossiers: Vec<crate::dossier::model::Dossier>,
+    /// The cursor of the next page; `None` on the last.
+    pub next_cursor: Option<String>,
+}
 /// Header set (`true`) on an answer replayed for a repeated `Idempotency-Key`.
 pub const IDEMPOTENT_REPLAYED_HEADER: &str = "Idempotent-Replayed";
 
