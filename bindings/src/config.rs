@@ -22,6 +22,43 @@ pub struct CoreConfig {
     /// dropped inside Rust and never cross into Kotlin or Swift. `None` means `Info`.
     #[uniffi(default = None)]
     pub log_level: Option<LogLevel>,
+    /// The OpenID Connect provider citizens sign in with. `None`: no real sign-in (the demo's
+    /// still works in demo mode).
+    #[uniffi(default = None)]
+    pub login: Option<LoginSettings>,
+}
+
+/// The app's registration at the sign-in provider (see `docs/auth.md` for the realm settings).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LoginSettings {
+    /// The issuer URL (HTTPS; plain HTTP only to this device).
+    pub issuer: String,
+    /// The app's public client id.
+    pub client_id: String,
+    /// Where the provider sends the browser back (`vn.gov.longanso:/oauth2redirect`).
+    pub redirect_uri: String,
+    /// Where the provider sends the browser after its own sign-out, if registered.
+    #[uniffi(default = None)]
+    pub post_logout_redirect_uri: Option<String>,
+    /// Seconds the provider still accepts a just-replaced refresh token (Keycloak's
+    /// "refresh token max reuse" window). `None`: a refresh whose answer was lost asks the
+    /// citizen to sign in again.
+    #[uniffi(default = None)]
+    pub refresh_reuse_grace_secs: Option<u32>,
+}
+
+impl LoginSettings {
+    pub(crate) fn to_core(&self) -> longan_core::auth::LoginConfig {
+        longan_core::auth::LoginConfig {
+            issuer: self.issuer.trim_end_matches('/').to_string(),
+            client_id: self.client_id.clone(),
+            redirect_uri: self.redirect_uri.clone(),
+            post_logout_redirect_uri: self.post_logout_redirect_uri.clone(),
+            refresh_reuse_grace: self
+                .refresh_reuse_grace_secs
+                .map(|secs| std::time::Duration::from_secs(u64::from(secs))),
+        }
+    }
 }
 
 impl CoreConfig {

@@ -14,13 +14,14 @@ use crate::catalog::{
     CatalogInfo, FieldCount, ImportSummary, OpenReport, SearchPage, SearchQuery, SeedImportSummary,
     SyncSummary,
 };
-use crate::config::{CoreConfig, Language};
+use crate::config::{CoreConfig, Language, LoginSettings};
 use crate::details::ProcedureDetail;
 use crate::dossier::{DemoDossier, DossierView};
 use crate::error::LonganError;
 use crate::events::{EventListener, ToListener};
 use crate::logging::{self, Logger};
 use crate::runtime::{run_async, run_blocking};
+use crate::secure_storage::{FromApp, SecureStorage};
 
 /// Procedures per sync request: about 30 kB compressed, under two seconds on 2G.
 const SYNC_PAGE_SIZE: u32 = 500;
@@ -33,6 +34,7 @@ const SHUTDOWN_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30
 pub struct LonganCore {
     config: CoreConfig,
     listener: Option<Arc<dyn EventListener>>,
+    secure_storage: Option<Arc<dyn SecureStorage>>,
     /// `None` until opened and after closing. Shared with the calls running on the runtime.
     opened: Arc<Mutex<Option<Arc<Core>>>>,
     /// Held through an open or a shutdown, so they never interleave.
@@ -43,12 +45,16 @@ pub struct LonganCore {
 impl LonganCore {
     /// A core for `config.data_dir`. Performs no I/O; safe on the main thread. A `logger`
     /// receives the records at `config.log_level` and above (process-wide: the latest core
-    /// given a logger wins); a `listener` receives this core's background events.
-    #[uniffi::constructor(default(logger = None, listener = None))]
+    /// given a logger wins); a `listener` receives this core's background events; a
+    /// `secureStorage` (the platform keystore) keeps tokens and data keys — without one they
+    /// go to owner-only files in `dataDir/secrets`, which protects nothing from someone who
+    /// copies the app's files: apps must pass one.
+    #[uniffi::constructor(default(logger = None, listener = None, secure_storage = None))]
     pub fn new(
         config: CoreConfig,
         logger: Option<Arc<dyn Logger>>,
         listener: Option<Arc<dyn EventListener>>,
+        secure_storage: Option<Arc<dyn SecureStorage>>,
     ) -> LonganCore {
         if let Some(logger) = logger {
             logging::install(logger, config.log_level());
@@ -56,6 +62,7 @@ impl LonganCore {
         LonganCore {
             config,
             listener,
+            secure_storage,
             opened: Arc::default(),
             lifecycle: Arc::default(),
         }
@@ -71,6 +78,8 @@ impl LonganCore {
         let opened = self.opened.clone();
         let lifecycle = self.lifecycle.clone();
         let portal_url = self.config.portal_url.clone();
+        let login = self.config.login.as_ref().map(LoginSettings::to_core);
+        let secure_storage = self.secure_storage.clone();
         run_blocking(language, move || {
             // Opening takes a while; the slot's lock is only held to read or fill it, so calls
             // made meanwhile never wait on the open (they fail fast with StorageUnavailable).
@@ -86,6 +95,19 @@ impl LonganCore {
                 .map_err(|error| LonganError::from_catalog(error, language))?;
             if let Some(listener) = listener {
                 core = core.with_events(Arc::new(ToListener(listener)));
+            }
+            let secure: Arc<dyn longan_core::auth::SecureStore> = match secure_storage {
+                Some(storage) => Arc::new(FromApp(storage)),
+                None => Arc::new(
+                    longan_core::auth::FileSecureStore::open(data_dir.join("secrets"))
+                        .map_err(|error| LonganError::storage(language, &error.to_string()))?,
+                ),
+            };
+            core = core.with_secure_store(secure);
+            if let Some(login) = login {
+                let client = HttpClient::new(NetConfig::production(), core.clock().clone())
+                    .map_err(|error| LonganError::from_net(error, language))?;
+                core = core.with_login(login, client);
             }
             let report = OpenReport::new(core.open_outcome(), core.catalog_len());
             *opened.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(core));

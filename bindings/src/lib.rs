@@ -13,8 +13,11 @@ mod details;
 mod dossier;
 mod error;
 mod events;
+mod feedback;
 mod logging;
+mod profiles;
 mod runtime;
+mod secure_storage;
 mod session;
 mod utf16;
 
@@ -23,7 +26,7 @@ pub use catalog::{
     CatalogInfo, FieldCount, ImportSummary, OpenReport, RejectedRow, SearchHit, SearchPage,
     SearchQuery, SeedImportSummary, SyncSummary, TextRange,
 };
-pub use config::{CoreConfig, Language, StorageBackend};
+pub use config::{CoreConfig, Language, LoginSettings, StorageBackend};
 pub use core_object::LonganCore;
 pub use details::{
     ChannelKind, DocumentCase, Fee, FilingChannel, LegalBasis, ProcedureDetail, ProcedureLevel,
@@ -35,14 +38,17 @@ pub use dossier::{
 };
 pub use error::LonganError;
 pub use events::{CoreEvent, EventListener};
+pub use feedback::{FeedbackCategory, FeedbackDraft, FeedbackState, FeedbackView};
 pub use logging::{LogLevel, LogRecord, Logger};
-pub use session::{SessionState, SessionView};
+pub use profiles::ProfileView;
+pub use secure_storage::SecureStorage;
+pub use session::{LogoutResult, SessionState, SessionView};
 
 uniffi::setup_scaffolding!();
 
 /// Version of this API. It goes up by one with every change an app must adapt to; the
 /// committed Kotlin API snapshot (`bindings/api/kotlin-api.txt`) changes with it.
-pub const API_VERSION: u32 = 4;
+pub const API_VERSION: u32 = 5;
 
 /// The API version the library implements, to check against the one an app was built for.
 /// Performs no I/O.

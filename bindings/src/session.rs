@@ -39,6 +39,15 @@ pub struct SessionView {
     pub signed_in_at_ms: Option<i64>,
 }
 
+/// What signing out leaves for the app to do.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LogoutResult {
+    /// Open in the system browser to end the provider's session too (optional).
+    pub end_session_url: Option<String>,
+    /// The profile was an assisted one and has been wiped: show the profile list.
+    pub profile_removed: bool,
+}
+
 impl From<Session> for SessionView {
     fn from(session: Session) -> SessionView {
         let plain = |state| SessionView {
@@ -90,17 +99,87 @@ impl LonganCore {
         .await
     }
 
-    /// Who is signed in, as stored on the device. No network.
+    /// Who is signed in on the profile in use, as stored on the device (`Refreshing` while
+    /// the tokens are being renewed). No network.
     pub async fn session(&self) -> Result<SessionView, LonganError> {
         self.call(move |core, language| {
-            core.session()
+            let mut view = core
+                .session()
+                .map(SessionView::from)
+                .map_err(|error| LonganError::from_auth(error, language))?;
+            if view.state == SessionState::SignedIn && core.is_refreshing() {
+                view.state = SessionState::Refreshing;
+            }
+            Ok(view)
+        })
+        .await
+    }
+
+    /// Starts a sign-in on the profile in use: open the returned URL in the system browser
+    /// (Custom Tabs, `ASWebAuthenticationSession`; never a web view), then pass the redirect
+    /// it comes back with to `completeLogin` — also after the app was killed meanwhile.
+    /// `loginHint` pre-selects an account where the provider supports it. Network.
+    #[uniffi::method(default(login_hint = None, cancel = None))]
+    pub async fn start_login(
+        &self,
+        login_hint: Option<String>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<String, LonganError> {
+        let language = self.language();
+        let core = self.opened_core()?;
+        self.network_call(cancel, move |flag| async move {
+            core.start_login(None, login_hint.as_deref(), &flag)
+                .await
+                .map_err(|error| LonganError::from_auth(error, language))
+        })
+        .await
+    }
+
+    /// Completes the sign-in with the URL the browser was redirected to. A redirect of another
+    /// sign-in, a cancelled one, or a token that fails validation is `AuthRequired` (with the
+    /// reason in the message). Network; writes the device's data and the secure storage.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn complete_login(
+        &self,
+        redirect_url: String,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<SessionView, LonganError> {
+        let language = self.language();
+        let core = self.opened_core()?;
+        self.network_call(cancel, move |flag| async move {
+            core.complete_login(&redirect_url, &flag)
+                .await
                 .map(SessionView::from)
                 .map_err(|error| LonganError::from_auth(error, language))
         })
         .await
     }
 
-    /// Signs out. Dossiers looked up by code stay readable. Writes the device's data.
+    /// Signs the profile in use out, also offline: tokens deleted now, their revocation
+    /// queued and sent when the network allows, an assisted profile wiped. Open
+    /// `endSessionUrl` in the browser to end the provider's own session too.
+    pub async fn logout(&self) -> Result<LogoutResult, LonganError> {
+        let language = self.language();
+        let core = self.opened_core()?;
+        let portal = self.configured_portal(&core)?;
+        self.network_call(None, move |flag| async move {
+            let outcome = core
+                .logout()
+                .map_err(|error| LonganError::from_auth(error, language))?;
+            // Best effort: the revocation stays queued when the network is down.
+            if let Err(error) = core.deliver_outbox(portal.as_ref(), &flag).await {
+                log::info!("the revocation stays queued: {error}");
+            }
+            Ok(LogoutResult {
+                end_session_url: outcome.end_session_url,
+                profile_removed: outcome.profile_removed,
+            })
+        })
+        .await
+    }
+
+    /// `logout` without its result (the demo's sign-out). Dossiers looked up by code stay
+    /// readable. Writes the device's data.
     pub async fn sign_out(&self) -> Result<(), LonganError> {
         self.call(move |core, language| {
             core.sign_out()

@@ -65,7 +65,7 @@ final class ErrorAndImportTests: XCTestCase {
             XCTAssertFalse(error is LonganError)
             XCTAssertTrue("\(error)".contains("from the Swift tests"), "\(error)")
         }
-        XCTAssertEqual(apiVersion(), 4)
+        XCTAssertEqual(apiVersion(), 5)
     }
 
     func testLogRecordsAndEventsArriveOffTheMainThread() async throws {

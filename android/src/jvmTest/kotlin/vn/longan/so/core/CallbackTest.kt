@@ -69,6 +69,6 @@ class CallbackTest {
 
     @Test
     fun theApiVersionIsTheOneTheseBindingsWereMadeFor() {
-        assertEquals(4u, apiVersion())
+        assertEquals(5u, apiVersion())
     }
 }
