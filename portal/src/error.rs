@@ -26,6 +26,9 @@ pub enum PortalError {
         /// Burst asked for.
         burst: u32,
     },
+    /// The OpenID provider settings are unusable (the detail never holds the client secret).
+    #[error("invalid OpenID provider settings: {0}")]
+    InvalidOidc(String),
     /// The port could not be bound.
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind {

@@ -25,6 +25,7 @@ mod etag;
 mod feed;
 mod feedback;
 mod http_date;
+mod introspection;
 mod problem;
 mod rate_limit;
 mod respond;
@@ -37,7 +38,7 @@ mod version;
 
 pub use access_log::TARGET as ACCESS_LOG_TARGET;
 pub use client_key::CLIENT_ID_HEADER;
-pub use config::{PortalConfig, default_data_dir};
+pub use config::{DEFAULT_OIDC_CLIENT_ID, PortalConfig, TEST_OIDC_CLIENT_SECRET, default_data_dir};
 pub use dossiers::DOSSIER_SEED;
 pub use error::PortalError;
 pub use problem::problem_types;

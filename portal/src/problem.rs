@@ -117,6 +117,14 @@ impl ApiProblem {
         ApiProblem::new(StatusCode::INTERNAL_SERVER_ERROR, kind, Some(detail.into()))
     }
 
+    /// 503: a service the portal depends on (the OpenID provider) cannot be reached; retry
+    /// after `Retry-After` (5 s).
+    pub fn dependency_unavailable(detail: impl Into<String>) -> ApiProblem {
+        let kind = wire_types::UNAVAILABLE;
+        ApiProblem::new(StatusCode::SERVICE_UNAVAILABLE, kind, Some(detail.into()))
+            .with_header(RETRY_AFTER, HeaderValue::from_static("5"))
+    }
+
     /// The problem for a bare error status: the contract's type when it has one for it.
     fn for_status(status: StatusCode) -> ApiProblem {
         let kind = match status.as_u16() {

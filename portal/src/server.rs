@@ -12,6 +12,7 @@ use crate::config::PortalConfig;
 use crate::dossiers::DossierBook;
 use crate::error::PortalError;
 use crate::feed::Feed;
+use crate::introspection::Introspector;
 use crate::rate_limit::{Rate, RateLimiter};
 use crate::state::AppState;
 use crate::version::Version;
@@ -55,6 +56,11 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
     );
     let rate =
         Rate::new(per_minute, burst).ok_or(PortalError::InvalidRateLimit { per_minute, burst })?;
+    let introspector = config
+        .oidc()
+        .map_err(PortalError::InvalidOidc)?
+        .map(Introspector::new)
+        .transpose()?;
     let data_dir = config.data_dir.clone();
     let clock = PortalClock::default();
     let epoch = clock.now();
@@ -78,7 +84,14 @@ pub async fn start(config: PortalConfig) -> Result<RunningPortal, PortalError> {
     let feed = Feed::new(entries);
     let served = feed.len();
     let limiter = RateLimiter::new(rate);
-    let state = Arc::new(AppState::new(feed, book, limiter, minimum, clock));
+    let state = Arc::new(AppState::new(
+        feed,
+        book,
+        limiter,
+        minimum,
+        clock,
+        introspector,
+    ));
     let app = routes::router(state, config.test_control, config.log_requests);
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = oneshot::channel::<()>();

@@ -6,6 +6,7 @@ use crate::clock::PortalClock;
 use crate::dossiers::DossierBook;
 use crate::feed::Feed;
 use crate::feedback::FeedbackBook;
+use crate::introspection::Introspector;
 use crate::rate_limit::RateLimiter;
 use crate::version::Version;
 
@@ -21,16 +22,20 @@ pub struct AppState {
     pub min_client_version: Version,
     /// The portal's time.
     pub clock: PortalClock,
+    /// Who bearer tokens belong to; `None` without an OpenID provider.
+    pub introspector: Option<Introspector>,
 }
 
 impl AppState {
-    /// State serving `feed` and `dossiers`, dossier lookups limited by `limiter`, on `clock`.
+    /// State serving `feed` and `dossiers`, dossier lookups limited by `limiter`, on `clock`,
+    /// bearer tokens checked by `introspector`.
     pub fn new(
         feed: Feed,
         dossiers: DossierBook,
         limiter: RateLimiter,
         min_client_version: Version,
         clock: PortalClock,
+        introspector: Option<Introspector>,
     ) -> AppState {
         AppState {
             feed: RwLock::new(feed),
@@ -39,6 +44,7 @@ impl AppState {
             feedback: Mutex::default(),
             min_client_version,
             clock,
+            introspector,
         }
     }
 

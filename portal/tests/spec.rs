@@ -454,3 +454,61 @@ async fn real_feedback_answers_match_the_spec() {
     unprocessable.assert_valid(&invalid);
     harness.portal.shutdown().await;
 }
+
+#[tokio::test]
+async fn my_dossiers_and_their_refusals_match_the_spec() {
+    use common::fake_oidc::{self, FakeOidc};
+    let spec = spec();
+    let list = Schema::named(&spec, "DossierList");
+    let dossier = Schema::named(&spec, "Dossier");
+    let challenge = Schema::at(
+        &spec,
+        "/components/responses/AuthRequired/headers/WWW-Authenticate/schema",
+    );
+    let provider = FakeOidc::start().await;
+    let harness = Harness::start_with(longan_portal::PortalConfig {
+        oidc_issuer: Some(provider.issuer()),
+        ..common::config()
+    })
+    .await;
+    let me = |path: &str, token: &str| harness.get(path).bearer_auth(token).send();
+
+    let mine = body(me("/v1/me/dossiers", fake_oidc::CITIZEN_1).await.unwrap()).await;
+    list.assert_valid(&mine);
+    let empty = body(me("/v1/me/dossiers", fake_oidc::STRANGER).await.unwrap()).await;
+    list.assert_valid(&empty);
+    let code = mine["dossiers"][0]["code"].as_str().unwrap();
+    let one = me(&format!("/v1/me/dossiers/{code}"), fake_oidc::CITIZEN_1).await;
+    dossier.assert_valid(&body(one.unwrap()).await);
+
+    let anonymous = harness.get("/v1/me/dossiers").send().await.unwrap();
+    let refused = me("/v1/me/dossiers", "garbage").await.unwrap();
+    let other = format!("/v1/me/dossiers/{code}");
+    let not_theirs = me(&other, fake_oidc::CITIZEN_2).await.unwrap();
+    for (name, response) in [
+        ("AuthRequired", anonymous),
+        ("AuthRequired", refused),
+        ("NotFound", not_theirs),
+    ] {
+        if let Some(value) = response.headers().get("www-authenticate") {
+            challenge.assert_valid(&json!(value.to_str().unwrap()));
+        }
+        Schema::response(&spec, name).assert_valid(&body(response).await);
+    }
+    harness.portal.shutdown().await;
+
+    // A provider that cannot be reached.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let harness = Harness::start_with(longan_portal::PortalConfig {
+        oidc_issuer: Some(issuer),
+        ..common::config()
+    })
+    .await;
+    let unavailable = harness.get("/v1/me/dossiers").bearer_auth("t").send().await;
+    let unavailable = unavailable.unwrap();
+    assert_eq!(unavailable.status(), 503);
+    Schema::response(&spec, "Unavailable").assert_valid(&body(unavailable).await);
+    harness.portal.shutdown().await;
+}

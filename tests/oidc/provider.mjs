@@ -487,6 +487,60 @@ async function browse(start) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The one-call login of /test/login: the app's whole authorization-code + PKCE flow, server-side.
+
+const APP_CLIENT_ID = 'longan-app';
+const APP_REDIRECT_URI = 'vn.gov.longanso:/oauth2redirect';
+const APP_SCOPE = 'openid profile offline_access';
+
+function randomUrlSafe(bytes) {
+  return crypto.randomBytes(bytes).toString('base64url');
+}
+
+/**
+ * Signs `sub` in as the app would (authorization request with PKCE S256 and prompt=consent,
+ * through the browser of /test/browse, then the code exchange at the token endpoint); returns
+ * [status, body]: 200 with the token endpoint's JSON, else 502 with an explanation.
+ */
+async function login(sub) {
+  const verifier = randomUrlSafe(32);
+  const state = randomUrlSafe(12);
+  const authorization = new URL(`${ISSUER}/auth`);
+  authorization.search = new URLSearchParams({
+    client_id: APP_CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: APP_REDIRECT_URI,
+    scope: APP_SCOPE,
+    state,
+    nonce: randomUrlSafe(12),
+    code_challenge: crypto.createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    prompt: 'consent',
+    login_hint: sub,
+  }).toString();
+  const [status, location] = await browse(authorization.href);
+  if (status !== 200) return [502, `login: ${location}`];
+  const query = new URLSearchParams(location.split('?')[1] ?? '');
+  if (query.get('error')) return [502, `login: the provider refused: ${query.get('error')}`];
+  const code = query.get('code');
+  if (!code || query.get('state') !== state) return [502, 'login: no code, or a wrong state'];
+  const response = await fetch(`${ISSUER}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: APP_REDIRECT_URI,
+      client_id: APP_CLIENT_ID,
+      code_verifier: verifier,
+    }).toString(),
+  });
+  const text = await response.text();
+  if (response.status !== 200) return [502, `login: the token endpoint answered HTTP ${response.status}`];
+  return [200, text];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Test control and counting.
 
 function seconds(ctx) {
@@ -528,6 +582,16 @@ async function testControl(ctx) {
       const sub = ctx.query.sub;
       if (!sub) ctx.throw(400, 'sub is required');
       return json(ctx, { sub, revoked_grants: await revokeGrantsOf(sub) });
+    }
+    case 'GET /test/login': {
+      const sub = ctx.query.sub;
+      if (!sub) ctx.throw(400, 'sub is required');
+      if (!ACCOUNTS.has(sub)) ctx.throw(400, `sub must be a test account (${[...ACCOUNTS.keys()].join(', ')})`);
+      const [status, body] = await login(sub);
+      ctx.status = status;
+      ctx.type = status === 200 ? 'application/json' : 'text/plain; charset=utf-8';
+      ctx.body = body;
+      return undefined;
     }
     case 'GET /test/browse': {
       const target = ctx.query.url;

@@ -2,8 +2,8 @@
 //! process, and blocking helpers over its test-control endpoints: what the login end-to-end
 //! tests start from. `tests/oidc/README.md` tells what the provider does and why.
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -204,6 +204,26 @@ impl OidcProvider {
         }
     }
 
+    /// Signs the test account `sub` in as the app would, in one call (`GET /test/login`:
+    /// authorization code + PKCE for `longan-app` with `prompt=consent` and scope
+    /// `openid profile offline_access`), and returns the token endpoint's JSON: `access_token`,
+    /// `refresh_token`, `id_token`, `expires_in`, `scope`, `token_type`. Panics when the
+    /// provider refuses (e.g. `sub` is not a test account).
+    pub fn login_tokens(&self, sub: &str) -> serde_json::Value {
+        let path = format!("/test/login?sub={}", percent_encode(sub));
+        let (status, body) = self.control("GET", &path);
+        assert_eq!(status, 200, "GET {path}: {body}");
+        serde_json::from_str(&body).expect("the token endpoint's JSON")
+    }
+
+    /// Revokes `token` (an access or a refresh token of `longan-app`) at the revocation
+    /// endpoint, as the public client does (RFC 7009: `token=…&client_id=longan-app`); with
+    /// this provider that revokes every token of its grant. Returns the status (200).
+    pub fn revoke_token(&self, token: &str) -> u16 {
+        let body = format!("token={}&client_id={CLIENT_ID}", percent_encode(token));
+        form_post(self.addr, "/token/revocation", &body).0
+    }
+
     /// The request counters.
     pub fn counts(&self) -> Counts {
         let (status, body) = self.control("GET", "/test/counts");
@@ -269,6 +289,34 @@ impl Drop for OidcProvider {
     }
 }
 
+/// One form POST (`application/x-www-form-urlencoded`) over a fresh connection: the status and
+/// the body.
+fn form_post(addr: SocketAddr, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("write");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("read");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 fn percent_encode(text: &str) -> String {
     let mut encoded = String::with_capacity(text.len() * 3);
@@ -326,6 +374,15 @@ mod tests {
         provider.set_foreign_key(true);
         provider.set_foreign_key(false);
         assert_eq!(provider.revoke_grants("citizen-1"), 0);
+        let tokens = provider.login_tokens("citizen-2");
+        for field in ["access_token", "refresh_token", "id_token"] {
+            assert!(tokens[field].is_string(), "{field} in {tokens}");
+        }
+        assert!(tokens["expires_in"].as_u64().is_some_and(|s| s > 0));
+        let refresh = tokens["refresh_token"].as_str().unwrap();
+        assert_eq!(provider.revoke_token(refresh), 200);
+        assert_eq!(provider.counts().revocations, 1);
+        provider.reset_counts();
         assert_eq!(provider.counts(), Counts::default());
         provider.reset_counts();
         assert_eq!(percent_encode("a b/é"), "a%20b%2F%C3%A9");

@@ -36,6 +36,17 @@ impl Fixture {
         Fixture { portal, proxy }
     }
 
+    /// Starts a portal with `config` (e.g. `oidc_issuer` set) and a proxy before it. The
+    /// caller picks everything: set `data_dir` to [`crate::data_dir`] and `test_control` to
+    /// `true` to get what [`Fixture::start`] starts, plus its own settings.
+    pub async fn start_with(config: PortalConfig) -> Fixture {
+        let portal = longan_portal::start(config)
+            .await
+            .expect("the reference portal starts");
+        let proxy = FaultProxy::start(portal.addr()).expect("the proxy starts");
+        Fixture { portal, proxy }
+    }
+
     /// A core over `dir`, seeded with `seed`, showing the portal's catalogue through the proxy.
     pub fn core(&self, dir: &std::path::Path, seed: &SeedFiles) -> Core {
         Core::open_source(dir, Some(seed), CatalogSource::Portal(self.proxy.url()))

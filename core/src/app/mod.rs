@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::auth::{LoginConfig, MemorySecureStore, SecureStore};
+use crate::auth::{FileSecureStore, LoginConfig, SecureStore};
 use crate::calendar::WorkingCalendar;
 use crate::cancel::Cancellation;
 use crate::catalog::sync::{SyncReport, sync_catalog};
@@ -54,6 +54,18 @@ pub struct OpenOutcome {
     pub store: OpenReport,
     /// The seed import, when the catalogue was empty and a seed was given.
     pub seeded: Option<(ImportReport, ImportReport)>,
+}
+
+/// Until the app gives its keystore ([`Core::with_secure_store`]), keys and tokens go to
+/// owner-only files beside the databases: data survives restarts, though anyone who copies the
+/// whole directory can read it (see `docs/auth.md`).
+fn default_secure_store(data_dir: &Path) -> Result<Arc<dyn SecureStore>, CatalogError> {
+    let store = FileSecureStore::open(data_dir.join("secrets")).map_err(|error| {
+        CatalogError::Store(crate::store::StoreError::Io {
+            reason: error.to_string(),
+        })
+    })?;
+    Ok(Arc::new(store))
 }
 
 /// The provider a core signs citizens in with.
@@ -116,7 +128,7 @@ impl Core {
             catalog,
             events: nowhere(),
             clock: Clock::default(),
-            secure: Arc::new(MemorySecureStore::new()),
+            secure: default_secure_store(data_dir)?,
             login: None,
             current_profile: std::sync::Mutex::new(None),
             refresh_lock: tokio::sync::Mutex::new(()),
@@ -149,8 +161,9 @@ impl Core {
         self
     }
 
-    /// Keeps tokens and data keys in `store` (the app's keystore) from now on. Set it before
-    /// the first call that touches a profile.
+    /// Keeps tokens and data keys in `store` (the app's keystore) from now on, instead of the
+    /// owner-only files in `<data dir>/secrets`. Set it before the first call that touches a
+    /// profile, and always the same store for a data directory.
     pub fn with_secure_store(mut self, store: Arc<dyn SecureStore>) -> Core {
         self.secure = store;
         *self

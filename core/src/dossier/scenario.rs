@@ -24,6 +24,16 @@ pub const LATE_DEMO_INDEX: usize = DEMO_COUNT - 1;
 /// The demo's citizen, whose dossiers the demo sign-in shows (a made-up person: "Mẫu" means
 /// "sample").
 pub const DEMO_CITIZEN_NAME: &str = "Nguyễn Văn Mẫu";
+/// The test accounts of the OIDC test provider (`tests/oidc/provider.mjs`): (`sub`, full name).
+/// Each owns [`DOSSIERS_PER_ACCOUNT`] dossiers right after the demo's (see
+/// [`Scenario::account_dossiers`]), filed under its masked name.
+pub const ACCOUNTS: &[(&str, &str)] = &[
+    ("citizen-1", "Trần Thị Lan"),
+    ("citizen-2", "Lê Văn Hùng"),
+    ("citizen-3", "Phạm Minh Châu"),
+];
+/// How many dossiers each test account owns.
+pub const DOSSIERS_PER_ACCOUNT: usize = 3;
 /// Working days between the late demo dossier's reception and the demo's start.
 const LATE_DEMO_AGE_WORKING_DAYS: i64 = 15;
 /// Working days the late demo dossier was given at acceptance (so it is about ten late).
@@ -132,6 +142,29 @@ impl Scenario {
             .collect()
     }
 
+    /// The indices of the dossiers the account `subject` (a `sub` of [`ACCOUNTS`]) owns:
+    /// account `k` owns the [`DOSSIERS_PER_ACCOUNT`] dossiers from `DEMO_COUNT + 3 * k`, when
+    /// there are that many dossiers; an unknown subject owns none.
+    pub fn account_dossiers(&self, subject: &str) -> Vec<usize> {
+        let Some(k) = ACCOUNTS.iter().position(|(sub, _)| *sub == subject) else {
+            return Vec::new();
+        };
+        let first = DEMO_COUNT + DOSSIERS_PER_ACCOUNT * k;
+        let end = first + DOSSIERS_PER_ACCOUNT;
+        match end <= self.count {
+            true => (first..end).collect(),
+            false => Vec::new(),
+        }
+    }
+
+    /// The full name of the account owning dossier `index`, if one does.
+    fn owner_of(&self, index: usize) -> Option<&'static str> {
+        let k = index.checked_sub(DEMO_COUNT)? / DOSSIERS_PER_ACCOUNT;
+        let (_, name) = ACCOUNTS.get(k)?;
+        let end = DEMO_COUNT + DOSSIERS_PER_ACCOUNT * (k + 1);
+        (end <= self.count).then_some(*name)
+    }
+
     fn received_at(&self, index: usize) -> SystemTime {
         if index == LATE_DEMO_INDEX {
             return self.late_demo_received_at();
@@ -205,10 +238,10 @@ impl Scenario {
         let late = rng.below(100) < 15;
         let demo = index < DEMO_COUNT;
         let late_demo = index == LATE_DEMO_INDEX;
-        let applicant = if demo {
-            mask_name(DEMO_CITIZEN_NAME)
-        } else {
-            drawn_applicant
+        let applicant = match (demo, self.owner_of(index)) {
+            (true, _) => mask_name(DEMO_CITIZEN_NAME),
+            (false, Some(owner)) => mask_name(owner),
+            (false, None) => drawn_applicant,
         };
         let working_days = if late_demo {
             LATE_DEMO_WORKING_DAYS
@@ -602,6 +635,29 @@ mod tests {
         }
         let other = scenario.dossier_at(DEMO_COUNT, scenario.epoch).unwrap();
         assert_ne!(other.dossier.applicant, "Nguyễn V** M**");
+    }
+
+    #[test]
+    fn account_dossiers_carry_the_accounts_masked_name_and_no_two_accounts_share_one() {
+        let few = scenario(DEMO_COUNT + 4);
+        let scenario = scenario(DEFAULT_COUNT);
+        let mut owned = std::collections::HashSet::new();
+        for (sub, name) in ACCOUNTS {
+            let indices = scenario.account_dossiers(sub);
+            assert_eq!(indices.len(), DOSSIERS_PER_ACCOUNT, "{sub}");
+            for index in indices {
+                assert!(index >= DEMO_COUNT, "{sub} owns a demo dossier");
+                assert!(owned.insert(index), "{sub} shares dossier {index}");
+                let late = scenario.epoch + Duration::from_secs(86_400);
+                let dossier = scenario.dossier_at(index, late).unwrap().dossier;
+                assert_eq!(dossier.applicant, mask_name(name), "{sub}");
+            }
+        }
+        assert_eq!(mask_name("Trần Thị Lan"), "Trần T** L**");
+        assert!(scenario.account_dossiers("citizen-9").is_empty());
+        // Too few dossiers: only the accounts whose three fit own any.
+        assert!(few.account_dossiers("citizen-2").is_empty());
+        assert_eq!(few.account_dossiers("citizen-1").len(), 3);
     }
 
     #[test]

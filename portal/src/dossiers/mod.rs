@@ -111,6 +111,26 @@ impl DossierBook {
         }
     }
 
+    /// The dossiers of the test account `subject` (a `sub` of the scenario's `ACCOUNTS`) as
+    /// they stand at `now`, with test control's changes, newest first (by reception, then
+    /// code); none for any other subject.
+    pub fn owned_by(&self, subject: &str, now: SystemTime) -> Vec<Dossier> {
+        let mut owned: Vec<Dossier> = self
+            .scenario
+            .account_dossiers(subject)
+            .into_iter()
+            .filter_map(|index| self.scenario.dossier_at(index, now))
+            .filter_map(
+                |sample| match self.overrides.contains_key(&sample.dossier.code) {
+                    false => Some(sample.dossier),
+                    true => Some(self.lookup(&sample.dossier.code, now)?.dossier),
+                },
+            )
+            .collect();
+        owned.sort_by(|a, b| (b.received_at_ms, &b.code).cmp(&(a.received_at_ms, &a.code)));
+        owned
+    }
+
     /// Moves the dossier to `status` at `now`, when the lifecycle allows it.
     pub fn set_status(
         &mut self,

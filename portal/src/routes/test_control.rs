@@ -5,13 +5,16 @@
 //! - `POST /test/expire-cursors`: every incremental cursor before the head expires.
 //! - `POST /test/touch?percent=P`: renames P % of the served procedures, one change each.
 //!
-//! Each answers JSON with the new `head`; `touch` also with `changed`.
+//! Each answers JSON with the new `head`; `touch` also with `changed`. And one counter:
+//!
+//! - `GET /test/introspections`: `{"calls": N}`, the token introspection requests the portal
+//!   sent to its OpenID provider so far (0 without one), so a test can see the cache work.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::routing::{post, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use longan_core::portal::wire::WireProcedure;
 use longan_core::text::is_procedure_code;
@@ -27,6 +30,12 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/test/procedures/{code}", put(upsert).delete(delete))
         .route("/test/expire-cursors", post(expire_cursors))
         .route("/test/touch", post(touch))
+        .route("/test/introspections", get(introspections))
+}
+
+async fn introspections(State(state): State<Arc<AppState>>) -> Json<Value> {
+    let calls = state.introspector.as_ref().map_or(0, |i| i.calls());
+    Json(json!({ "calls": calls }))
 }
 
 fn valid_code(code: &str) -> Result<(), ApiProblem> {

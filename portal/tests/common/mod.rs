@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod dossiers;
+pub mod fake_oidc;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
