@@ -330,7 +330,9 @@ await new Promise((resolve, reject) => {
   server.once('error', reject);
   server.listen(PORT, HOST, resolve);
 });
-const ISSUER = `${ISSUER_PLACEHOLDER}:${server.address().port}`;
+// OIDC_ISSUER puts the provider behind a proxy (the fault proxy of the login tests): it listens
+// on PORT and names itself by the proxy's address.
+const ISSUER = env.OIDC_ISSUER?.replace(/\/$/, '') || `${ISSUER_PLACEHOLDER}:${server.address().port}`;
 
 const provider = new Provider(ISSUER, configuration);
 provider.proxy = false;

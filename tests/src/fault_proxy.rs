@@ -228,7 +228,17 @@ impl FaultProxy {
     /// Injects `fault` into the requests that start (whose head is received) after this call,
     /// replacing any previous fault.
     pub fn set_fault(&self, fault: Fault) {
-        *self.shared.fault_slot() = Some(fault);
+        let mut slot = self.shared.fault_slot();
+        self.shared.once.store(false, Ordering::SeqCst);
+        *slot = Some(fault);
+    }
+
+    /// Injects `fault` into the next request only; the ones after it pass through (a retry
+    /// that follows at once sees a healthy link).
+    pub fn set_fault_once(&self, fault: Fault) {
+        let mut slot = self.shared.fault_slot();
+        self.shared.once.store(true, Ordering::SeqCst);
+        *slot = Some(fault);
     }
 
     /// Removes the fault: requests that start after this call pass through untouched.
@@ -277,6 +287,8 @@ impl Drop for FaultProxy {
 struct Shared {
     upstream: SocketAddr,
     fault: Mutex<Option<Fault>>,
+    /// The fault is for the next request only.
+    once: std::sync::atomic::AtomicBool,
     requests: AtomicU64,
     bytes_to_client: AtomicU64,
     bytes_from_client: AtomicU64,
@@ -288,6 +300,7 @@ impl Shared {
         Shared {
             upstream,
             fault: Mutex::new(None),
+            once: std::sync::atomic::AtomicBool::new(false),
             requests: AtomicU64::new(0),
             bytes_to_client: AtomicU64::new(0),
             bytes_from_client: AtomicU64::new(0),
@@ -328,7 +341,11 @@ impl Shared {
             ),
             other => (Some(other.clone()), Some(other)),
         };
-        *slot = left;
+        *slot = if self.once.swap(false, Ordering::SeqCst) {
+            None
+        } else {
+            left
+        };
         applied
     }
 }

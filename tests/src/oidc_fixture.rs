@@ -106,6 +106,25 @@ impl OidcProvider {
         OidcProvider::start_with(&[])
     }
 
+    /// Starts a provider behind a fault proxy: it listens on a free port of its own and names
+    /// itself by the proxy's address, so every request of the core (discovery, tokens,
+    /// revocation) goes through the proxy, while test control goes straight to the provider.
+    pub fn start_behind_proxy(
+        env: &[(&str, &str)],
+    ) -> (OidcProvider, crate::fault_proxy::FaultProxy) {
+        let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+            .and_then(|listener| listener.local_addr())
+            .map(|addr| addr.port())
+            .expect("a free port");
+        let proxy = crate::fault_proxy::FaultProxy::start(SocketAddr::from(([127, 0, 0, 1], port)))
+            .expect("the fault proxy starts");
+        let port_text = port.to_string();
+        let issuer = proxy.url();
+        let mut all: Vec<(&str, &str)> = vec![("PORT", &port_text), ("OIDC_ISSUER", &issuer)];
+        all.extend_from_slice(env);
+        (OidcProvider::start_with(&all), proxy)
+    }
+
     /// Starts a provider with extra environment, e.g. `[("OIDC_ACCESS_TTL", "5")]` or
     /// `[("OIDC_REUSE_GRACE", "30")]`. Panics with the provider's log if it does not start.
     pub fn start_with(env: &[(&str, &str)]) -> OidcProvider {
@@ -163,10 +182,19 @@ impl OidcProvider {
             let log = log.lock().map(|log| log.clone()).unwrap_or_default();
             panic!("the OIDC test provider did not start (first line {first:?}); its log:\n{log}");
         };
-        let addr = issuer
-            .strip_prefix("http://")
-            .and_then(|hostport| hostport.parse().ok())
-            .unwrap_or_else(|| panic!("the issuer {issuer} is not http://127.0.0.1:PORT"));
+        // Behind a proxy (OIDC_ISSUER), test control goes straight to the provider's own port.
+        let own_port = env
+            .iter()
+            .find(|(key, _)| *key == "PORT")
+            .and_then(|(_, port)| port.parse::<u16>().ok())
+            .filter(|port| *port != 0);
+        let addr = match own_port {
+            Some(port) => SocketAddr::from(([127, 0, 0, 1], port)),
+            None => issuer
+                .strip_prefix("http://")
+                .and_then(|hostport| hostport.parse().ok())
+                .unwrap_or_else(|| panic!("the issuer {issuer} is not http://127.0.0.1:PORT")),
+        };
         OidcProvider {
             child,
             issuer,

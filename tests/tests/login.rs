@@ -10,6 +10,7 @@ use longan_core::clock::{Clock, TestClock};
 use longan_core::net::{HttpClient, NetConfig};
 use longan_core::profile::ProfileKind;
 use longan_core::{Cancellation, Core};
+use longan_tests::fault_proxy::Fault;
 use longan_tests::oidc_fixture::{APP_REDIRECT_URI, CLIENT_ID, OidcProvider};
 use longan_tests::portal_fixture::small_seed;
 
@@ -273,6 +274,85 @@ async fn a_refused_refresh_signs_the_citizen_out_and_followed_dossiers_stay_read
         })
     );
     assert_eq!(device.core.session().unwrap(), Session::SignedOut);
+    assert_eq!(
+        device.core.followed_dossiers().unwrap()[0].dossier.code,
+        code
+    );
+}
+
+/// A device whose first demo dossier is followed, signed in through a fault proxy.
+async fn signed_in_behind_a_proxy(
+    dir: &std::path::Path,
+    provider: &OidcProvider,
+    grace: Option<Duration>,
+) -> (Device, String) {
+    let mut login = config(provider.issuer());
+    login.refresh_reuse_grace = grace;
+    let device = open(dir, &Arc::default(), login);
+    let demo = device.core.demo_portal().unwrap();
+    let (code, verifier) = demo.demo_codes()[0].clone();
+    device
+        .core
+        .look_up_dossier(&demo, &code, &verifier, &Cancellation::new())
+        .await
+        .unwrap();
+    device.core.set_dossier_followed(&code, true).unwrap();
+    sign_in(&device, provider, "citizen-1").await;
+    (device, code)
+}
+
+#[tokio::test]
+async fn a_lost_refresh_answer_without_a_reuse_grace_asks_for_a_new_sign_in_and_keeps_the_data() {
+    let (provider, proxy) = OidcProvider::start_behind_proxy(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (device, code) = signed_in_behind_a_proxy(dir.path(), &provider, None).await;
+    provider.reset_counts();
+    device.time.advance(Duration::from_secs(600));
+    // The provider rotates the refresh token; its answer never reaches the phone.
+    proxy.set_fault_once(Fault::DropAfterUpstream);
+    assert_eq!(
+        device.core.access_token(&Cancellation::new()).await,
+        Err(AuthError::ReauthRequired)
+    );
+    assert_eq!(provider.counts().refresh_requests, 1);
+    assert!(matches!(
+        device.core.session().unwrap(),
+        Session::ReauthRequired { .. }
+    ));
+    assert_eq!(
+        device.core.followed_dossiers().unwrap()[0].dossier.code,
+        code
+    );
+    // A new sign-in recovers.
+    sign_in(&device, &provider, "citizen-1").await;
+    assert!(device.core.access_token(&Cancellation::new()).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_lost_refresh_answer_within_the_reuse_grace_is_retried_with_the_same_token() {
+    let (provider, proxy) = OidcProvider::start_behind_proxy(&[("OIDC_REUSE_GRACE", "60")]);
+    let dir = tempfile::tempdir().unwrap();
+    let grace = Some(Duration::from_secs(60));
+    let (device, code) = signed_in_behind_a_proxy(dir.path(), &provider, grace).await;
+    let before = device
+        .core
+        .access_token(&Cancellation::new())
+        .await
+        .unwrap();
+    provider.reset_counts();
+    device.time.advance(Duration::from_secs(600));
+    proxy.set_fault_once(Fault::DropAfterUpstream);
+    let renewed = device
+        .core
+        .access_token(&Cancellation::new())
+        .await
+        .unwrap();
+    assert_ne!(renewed, before);
+    assert_eq!(provider.counts().refresh_requests, 2);
+    assert!(matches!(
+        device.core.session().unwrap(),
+        Session::SignedIn { .. }
+    ));
     assert_eq!(
         device.core.followed_dossiers().unwrap()[0].dossier.code,
         code
