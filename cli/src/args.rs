@@ -14,7 +14,8 @@ pub struct Cli {
     /// Seed data folder imported on first use (default: $LONGAN_SEED_DIR, else the repository's data/).
     #[arg(long, global = true, value_name = "DIR")]
     pub seed_dir: Option<PathBuf>,
-    /// Portal to sync the catalogue with (default: none, the bundled data).
+    /// Portal to talk to: its catalogue, dossiers and feedback (default: none, the bundled data
+    /// and the demo).
     #[arg(long, global = true, value_name = "URL")]
     pub portal: Option<String>,
     /// The command.
@@ -50,6 +51,145 @@ pub enum Command {
     DemoDossiers(JsonArgs),
     /// When a dossier's result is due (working days), or a procedure's if filed today.
     Due(CodeArgs),
+    /// Sign in with OpenID Connect through the browser (or the demo citizen with --demo).
+    Login(LoginArgs),
+    /// Sign the profile in use out (the provider's session is revoked when the network allows).
+    Logout(LogoutArgs),
+    /// Who is signed in on the profile in use (no network).
+    Whoami(JsonArgs),
+    /// The people using this device (each with their own sign-in and data).
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Feedback to the province's 1022 service (phản ánh, kiến nghị).
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+}
+
+/// Which OpenID provider to sign in with.
+#[derive(Debug, Args)]
+pub struct ProviderArgs {
+    /// The provider's issuer URL (default: $LONGAN_OIDC_ISSUER, else the one the last
+    /// `longan login` used in this data directory).
+    #[arg(long, env = "LONGAN_OIDC_ISSUER", value_name = "URL")]
+    pub issuer: Option<String>,
+    /// The app's client id at the provider [default: longan-app].
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+}
+
+/// `longan login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Print JSON: the authorization URL first, then, once signed in, the session.
+    #[arg(long)]
+    pub json: bool,
+    /// The provider.
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+    /// Pre-select this account at the provider (login_hint).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub hint: Option<String>,
+    /// Print the address to open and exit, leaving the sign-in waiting; finish it with
+    /// `longan login --complete URL`.
+    #[arg(long, conflicts_with = "complete")]
+    pub no_wait: bool,
+    /// Finish a waiting sign-in with the address the browser was sent back to.
+    #[arg(long, value_name = "URL", conflicts_with = "hint")]
+    pub complete: Option<String>,
+    /// Sign the demo citizen in (demo mode only: without --portal).
+    #[arg(long, conflicts_with_all = ["complete", "no_wait", "hint"])]
+    pub demo: bool,
+    /// How long to wait for the browser to come back, in seconds.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout_secs: u64,
+}
+
+/// `longan logout`.
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// The provider whose session is revoked.
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+}
+
+/// `longan profile …`.
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// The profiles on this device; `*` marks the one in use.
+    List(JsonArgs),
+    /// Add a profile (it does not become the one in use).
+    Add(ProfileAddArgs),
+    /// Use another profile from now on.
+    Switch(ProfileIdArgs),
+    /// Remove a profile and everything it kept (sign it out first to end its session at the
+    /// provider).
+    Remove(ProfileIdArgs),
+}
+
+/// `longan profile add`.
+#[derive(Debug, Args)]
+pub struct ProfileAddArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// For a citizen a volunteer helps on this device: wiped at sign-out.
+    #[arg(long)]
+    pub assisted: bool,
+    /// The label shown for it (1 to 60 characters).
+    pub name: String,
+}
+
+/// `longan profile switch|remove`.
+#[derive(Debug, Args)]
+pub struct ProfileIdArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// The profile's id (see `longan profile list`).
+    pub id: String,
+}
+
+/// `longan feedback …`.
+#[derive(Debug, Subcommand)]
+pub enum FeedbackCommand {
+    /// Queue a feedback, and send it when --portal URL is given.
+    Send(FeedbackSendArgs),
+    /// The profile's feedback, oldest first, with where each stands (no network).
+    List(JsonArgs),
+}
+
+/// `longan feedback send`.
+#[derive(Debug, Args)]
+pub struct FeedbackSendArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// public_service, infrastructure, traffic, environment, urban_order, security_order,
+    /// health or other.
+    #[arg(long)]
+    pub category: String,
+    /// What happened, in the citizen's words (1 to 2000 characters).
+    #[arg(long)]
+    pub text: String,
+    /// Latitude of the place (with --lon).
+    #[arg(long, requires = "lon", allow_negative_numbers = true)]
+    pub lat: Option<f64>,
+    /// Longitude of the place (with --lat).
+    #[arg(long, requires = "lat", allow_negative_numbers = true)]
+    pub lon: Option<f64>,
+    /// A reference to a photo uploaded separately.
+    #[arg(long, value_name = "REF")]
+    pub photo_ref: Option<String>,
+    /// A name to address the citizen by.
+    #[arg(long, value_name = "NAME")]
+    pub contact_name: Option<String>,
+    /// A phone number to call back (8 to 15 digits).
+    #[arg(long, value_name = "PHONE")]
+    pub contact_phone: Option<String>,
 }
 
 /// `longan track`.

@@ -4,8 +4,13 @@
 mod args;
 mod dossiers;
 mod failure;
+mod feedback;
+mod login;
+mod loopback;
 mod paths;
+mod profiles;
 mod render;
+mod render_account;
 mod render_dossier;
 
 use std::io::Write;
@@ -17,8 +22,8 @@ use longan_core::net::{HttpClient, NetConfig};
 use longan_core::portal::HttpPortal;
 use longan_core::{Cancellation, Core, app::read_detail_dir};
 
-use args::{CatalogCommand, Cli, Command};
-use failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_STORAGE, EXIT_USAGE, Failure};
+use args::{CatalogCommand, Cli, Command, FeedbackCommand, ProfileCommand};
+use failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 
 fn main() -> ExitCode {
     let wants_json = std::env::args().any(|arg| arg == "--json");
@@ -40,7 +45,14 @@ fn main() -> ExitCode {
         Command::Track(a) => a.json,
         Command::Follow(a) => a.json,
         Command::Unfollow(a) | Command::Due(a) => a.json,
-        Command::Dossiers(a) | Command::DemoDossiers(a) => a.json,
+        Command::Dossiers(a) | Command::DemoDossiers(a) | Command::Whoami(a) => a.json,
+        Command::Login(a) => a.json,
+        Command::Logout(a) => a.json,
+        Command::Profile(ProfileCommand::List(a)) => a.json,
+        Command::Profile(ProfileCommand::Add(a)) => a.json,
+        Command::Profile(ProfileCommand::Switch(a) | ProfileCommand::Remove(a)) => a.json,
+        Command::Feedback(FeedbackCommand::Send(a)) => a.json,
+        Command::Feedback(FeedbackCommand::List(a)) => a.json,
     };
     // A bug must still end as a readable error, not a backtrace.
     std::panic::set_hook(Box::new(|_| {}));
@@ -91,11 +103,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Some(url) => CatalogSource::Portal(url.trim_end_matches('/').to_string()),
         None => CatalogSource::Bundled,
     };
-    // A desktop has no keystore: tokens and data keys go to owner-only files.
-    let secrets = longan_core::auth::FileSecureStore::open(data_dir.join("secrets"))
-        .map_err(|error| Failure::new("storage", EXIT_STORAGE, error.to_string()))?;
-    let core = Core::open_source(&data_dir, seed.as_ref(), source)?
-        .with_secure_store(std::sync::Arc::new(secrets));
+    // A desktop has no keystore: the core's default keeps tokens and data keys in owner-only
+    // files in <data dir>/secrets.
+    let core = Core::open_source(&data_dir, seed.as_ref(), source)?;
     if core.catalog_len() == 0 && !matches!(cli.command, Command::Catalog(_)) {
         return Err(Failure::new(
             "not_found",
@@ -188,6 +198,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Dossiers(args) => finish(dossiers::list(&core, &args)),
         Command::DemoDossiers(args) => finish(dossiers::demo(&core, &args)),
         Command::Due(args) => finish(dossiers::due(&core, &args)),
+        Command::Login(args) => login::login(core, &data_dir, &args),
+        Command::Logout(args) => login::logout(core, &data_dir, &args),
+        Command::Whoami(args) => login::whoami(&core, &args),
+        Command::Profile(command) => finish(profiles::run(&core, &command)),
+        Command::Feedback(command) => finish(feedback::run(&core, cli.portal.as_deref(), &command)),
     }
 }
 

@@ -8,6 +8,7 @@ fn longan(data_dir: &std::path::Path, args: &[&str]) -> Output {
         .arg(data_dir)
         .args(args)
         .env_remove("LONGAN_SEED_DIR")
+        .env_remove("LONGAN_OIDC_ISSUER")
         .output()
         .expect("run longan")
 }
@@ -321,4 +322,394 @@ fn due_for_a_procedure_code_estimates_the_result_date_in_working_days() {
     assert_eq!(due["code"], "1.001193");
     assert!(due["submitted"].is_string());
     assert!(due["estimates"].is_array());
+}
+
+fn assert_ok(output: &Output) {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn whoami_on_a_fresh_data_directory_is_signed_out_in_the_first_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = longan(dir.path(), &["whoami", "--json"]);
+    assert_ok(&output);
+    let session = stdout_json(&output);
+    assert_eq!(session["state"], "signed_out");
+    assert_eq!(session["is_demo"], false);
+    assert!(session["display_name"].is_null() && session["subject"].is_null());
+    assert_eq!(session["profile"]["name"], "Tôi");
+    assert_eq!(session["profile"]["kind"], "own");
+    assert!(
+        session["profile"]["id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
+    let text = String::from_utf8(longan(dir.path(), &["whoami"]).stdout).unwrap();
+    assert!(text.starts_with("Chưa đăng nhập"), "{text}");
+}
+
+#[test]
+fn profiles_are_added_listed_switched_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let added = longan(
+        dir.path(),
+        &["profile", "add", "--json", "--assisted", "Bà Năm"],
+    );
+    assert_ok(&added);
+    let added = stdout_json(&added);
+    assert_eq!(added["name"], "Bà Năm");
+    assert_eq!(added["kind"], "assisted");
+    assert_eq!(added["current"], false);
+    let id = added["id"].as_str().unwrap().to_string();
+
+    let list = stdout_json(&longan(dir.path(), &["profile", "list", "--json"]));
+    let profiles = list["profiles"].as_array().unwrap();
+    assert_eq!(profiles.len(), 2, "{list}");
+    assert_eq!(profiles[0]["name"], "Tôi");
+    assert_eq!(profiles[0]["current"], true);
+    assert_eq!(profiles[1]["id"], id.as_str());
+    let first = profiles[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(list["current"], first.as_str());
+
+    assert_ok(&longan(dir.path(), &["profile", "switch", &id]));
+    let session = stdout_json(&longan(dir.path(), &["whoami", "--json"]));
+    assert_eq!(session["profile"]["id"], id.as_str());
+    assert_eq!(session["profile"]["kind"], "assisted");
+
+    let unknown = longan(
+        dir.path(),
+        &["profile", "switch", "--json", "no-such-profile"],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(stderr_json(&unknown)["error"]["category"], "not_found");
+    let empty = longan(dir.path(), &["profile", "add", "--json", " "]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert_eq!(stderr_json(&empty)["error"]["category"], "invalid_input");
+
+    assert_ok(&longan(dir.path(), &["profile", "switch", &first]));
+    assert_ok(&longan(dir.path(), &["profile", "remove", &id]));
+    let list = stdout_json(&longan(dir.path(), &["profile", "list", "--json"]));
+    assert_eq!(list["profiles"].as_array().unwrap().len(), 1, "{list}");
+}
+
+#[test]
+fn the_demo_citizen_signs_in_and_logout_ends_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let login = longan(dir.path(), &["login", "--demo", "--json"]);
+    assert_ok(&login);
+    assert_eq!(stdout_json(&login)["is_demo"], true);
+    let session = stdout_json(&longan(dir.path(), &["whoami", "--json"]));
+    assert_eq!(session["state"], "signed_in");
+    assert_eq!(session["is_demo"], true);
+    assert_eq!(session["subject"], "demo-citizen");
+    assert!(session["display_name"].as_str().unwrap().contains('*'));
+
+    let logout = longan(dir.path(), &["logout", "--json"]);
+    assert_ok(&logout);
+    let logout = stdout_json(&logout);
+    assert_eq!(logout["profile_removed"], false);
+    assert!(logout["revocation"].is_null() && logout["end_session_url"].is_null());
+    let session = stdout_json(&longan(dir.path(), &["whoami", "--json"]));
+    assert_eq!(session["state"], "signed_out");
+
+    // No provider and no --demo: a usage error, not a sign-in failure.
+    let bare = longan(dir.path(), &["login", "--json"]);
+    assert_eq!(bare.status.code(), Some(2));
+    assert_eq!(stderr_json(&bare)["error"]["category"], "usage");
+}
+
+#[test]
+fn feedback_without_a_portal_is_queued_and_with_one_is_received() {
+    let dir = tempfile::tempdir().unwrap();
+    let sent = longan(
+        dir.path(),
+        &[
+            "feedback",
+            "send",
+            "--json",
+            "--category",
+            "environment",
+            "--text",
+            "Rác thải đổ trộm ở ấp 3",
+            "--lat",
+            "10.54",
+            "--lon",
+            "106.41",
+            "--contact-phone",
+            "0912 345 678",
+        ],
+    );
+    assert_ok(&sent);
+    let sent = stdout_json(&sent);
+    assert_eq!(sent["category"], "environment");
+    assert_eq!(sent["status"]["state"], "queued");
+    assert_eq!(sent["status"]["attempts"], 0);
+    let id = sent["id"].as_u64().unwrap();
+
+    let list = stdout_json(&longan(dir.path(), &["feedback", "list", "--json"]));
+    let items = list["feedback"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{list}");
+    assert_eq!(items[0]["id"], id);
+    assert_eq!(items[0]["status"]["state"], "queued");
+
+    let bad = longan(
+        dir.path(),
+        &[
+            "feedback",
+            "send",
+            "--json",
+            "--category",
+            "potholes",
+            "--text",
+            "x",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(stderr_json(&bad)["error"]["category"], "invalid_input");
+    let blank = longan(
+        dir.path(),
+        &[
+            "feedback",
+            "send",
+            "--json",
+            "--category",
+            "other",
+            "--text",
+            "  ",
+        ],
+    );
+    assert_eq!(blank.status.code(), Some(2));
+
+    // With a portal, this one and the one waiting are delivered.
+    let portal = serve();
+    let delivered = longan(
+        dir.path(),
+        &[
+            "--portal",
+            &portal.url,
+            "feedback",
+            "send",
+            "--json",
+            "--category",
+            "traffic",
+            "--text",
+            "Đèn giao thông hỏng ở ngã tư",
+        ],
+    );
+    assert_ok(&delivered);
+    let delivered = stdout_json(&delivered);
+    assert_eq!(delivered["status"]["state"], "received", "{delivered}");
+    assert!(
+        delivered["status"]["id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
+    let list = stdout_json(&longan(dir.path(), &["feedback", "list", "--json"]));
+    assert!(
+        list["feedback"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|item| item["status"]["state"] == "received"),
+        "{list}"
+    );
+}
+
+#[test]
+fn completing_a_sign_in_that_was_never_started_exits_five() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = longan(
+        dir.path(),
+        &[
+            "login",
+            "--json",
+            "--issuer",
+            "http://127.0.0.1:1",
+            "--complete",
+            "http://127.0.0.1:1/callback?code=x&state=y",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(5));
+    let error = stderr_json(&output);
+    assert_eq!(error["error"]["category"], "auth");
+    assert!(output.stdout.is_empty());
+}
+
+/// The authorization URL of `longan login --json`'s first line.
+fn authorization_url(line: &str) -> String {
+    let value: serde_json::Value =
+        serde_json::from_str(line.trim()).unwrap_or_else(|_| panic!("not JSON: {line}"));
+    value["authorization_url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no authorization_url: {line}"))
+        .to_string()
+}
+
+/// What a browser does with the provider's redirect: one GET on the CLI's loopback listener.
+/// Returns the whole answer.
+fn follow_redirect(redirect: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = redirect
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("not a loopback redirect: {redirect}"));
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = std::net::TcpStream::connect(host).expect("the CLI listens");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    String::from_utf8(answer).expect("a UTF-8 page")
+}
+
+#[test]
+fn a_citizen_signs_in_through_the_browser_on_the_loopback_redirect_and_signs_out() {
+    use longan_tests::oidc_fixture::OidcProvider;
+    use std::io::{BufRead, BufReader, Read};
+
+    let provider = OidcProvider::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_longan"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "login",
+            "--json",
+            "--hint",
+            "citizen-1",
+            "--timeout-secs",
+            "60",
+        ])
+        .args(["--issuer", provider.issuer()])
+        .env_remove("LONGAN_SEED_DIR")
+        .env_remove("LONGAN_OIDC_ISSUER")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run longan login");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the authorization URL");
+    let url = authorization_url(&first);
+    assert!(url.starts_with(provider.issuer()), "{url}");
+    assert!(
+        url.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A"),
+        "{url}"
+    );
+
+    let redirect = provider
+        .browse(&url)
+        .unwrap_or_else(|error| panic!("{error}\n{}", provider.log()));
+    assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect}");
+    let page = follow_redirect(&redirect);
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.contains("Đăng nhập xong, bạn có thể đóng cửa sổ này."),
+        "{page}"
+    );
+
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{rest}\n{stderr}");
+    assert!(
+        stderr.contains(&url),
+        "the URL is shown to the person: {stderr}"
+    );
+    assert!(rest.contains("Trần Thị Lan"), "{rest}");
+    let session: serde_json::Value = serde_json::from_str(rest.trim()).unwrap();
+    assert_eq!(session["state"], "signed_in");
+    assert_eq!(session["subject"], "citizen-1");
+    assert_eq!(session["is_demo"], false);
+    for text in [&first, &rest, &stderr] {
+        assert!(
+            !text.contains("access_token") && !text.contains("eyJ"),
+            "{text}"
+        );
+    }
+
+    let whoami = stdout_json(&longan(dir.path(), &["whoami", "--json"]));
+    assert_eq!(whoami["state"], "signed_in");
+    assert_eq!(whoami["display_name"], "Trần Thị Lan");
+
+    // The data directory remembers the provider: logout needs no --issuer to revoke.
+    let logout = longan(dir.path(), &["logout", "--json"]);
+    assert_ok(&logout);
+    let logout = stdout_json(&logout);
+    assert_eq!(logout["revocation"], "sent", "{logout}");
+    let end = logout["end_session_url"].as_str().unwrap();
+    assert!(end.starts_with(provider.issuer()) && end.contains("client_id=longan-app"));
+    assert!(!end.contains("id_token_hint"), "{end}");
+    assert_eq!(provider.counts().revocations, 1);
+    let whoami = stdout_json(&longan(dir.path(), &["whoami", "--json"]));
+    assert_eq!(whoami["state"], "signed_out");
+}
+
+#[test]
+fn a_sign_in_left_waiting_is_completed_with_the_pasted_redirect() {
+    use longan_tests::oidc_fixture::OidcProvider;
+
+    let provider = OidcProvider::start();
+    let dir = tempfile::tempdir().unwrap();
+    let issuer = provider.issuer();
+    // Nobody comes back within a second: exit 5, the flow stays waiting.
+    let timed_out = longan(
+        dir.path(),
+        &["login", "--json", "--issuer", issuer, "--timeout-secs", "1"],
+    );
+    assert_eq!(timed_out.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&timed_out.stderr);
+    let error: serde_json::Value =
+        serde_json::from_str(stderr.trim().lines().last().unwrap()).unwrap();
+    assert_eq!(error["error"]["category"], "auth");
+
+    let started = longan(
+        dir.path(),
+        &[
+            "login",
+            "--json",
+            "--no-wait",
+            "--issuer",
+            issuer,
+            "--hint",
+            "citizen-2",
+        ],
+    );
+    assert_ok(&started);
+    let url = authorization_url(&String::from_utf8(started.stdout.clone()).unwrap());
+    let waiting = stdout_json(&longan(dir.path(), &["whoami", "--json"]));
+    assert_eq!(waiting["state"], "awaiting_redirect");
+
+    // The listener is gone; the person pastes the address the browser was sent to.
+    let redirect = provider.browse(&url).unwrap();
+    let completed = longan(dir.path(), &["login", "--complete", &redirect]);
+    assert_ok(&completed);
+    let text = String::from_utf8(completed.stdout).unwrap();
+    assert!(
+        text.contains("Lê Văn Hùng") && text.contains("citizen-2"),
+        "{text}"
+    );
+    // The code was single-use: the same redirect again is a sign-in failure.
+    let again = longan(dir.path(), &["login", "--json", "--complete", &redirect]);
+    assert_eq!(again.status.code(), Some(5));
+    assert_eq!(stderr_json(&again)["error"]["category"], "auth");
+    assert_ok(&longan(dir.path(), &["logout"]));
 }
