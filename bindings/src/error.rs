@@ -377,6 +377,9 @@ impl LonganError {
             // A refusal is final: retrying the same request cannot help.
             NetError::Rejected {
                 status: 401 | 403, ..
+            }
+            | NetError::Problem {
+                status: 401 | 403, ..
             } => LonganError::auth_required(language),
             NetError::Problem { .. } | NetError::Rejected { .. } => LonganError::InvalidInput {
                 user_message: with_detail(

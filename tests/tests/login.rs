@@ -4,15 +4,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use longan_core::app::MyDossiersError;
 use longan_core::auth::config::LoginConfig;
 use longan_core::auth::{AuthError, MemorySecureStore, SecureStore, Session};
 use longan_core::clock::{Clock, TestClock};
+use longan_core::net::NetError;
 use longan_core::net::{HttpClient, NetConfig};
+use longan_core::portal::PortalError;
 use longan_core::profile::ProfileKind;
 use longan_core::{Cancellation, Core};
+use longan_portal::PortalConfig;
 use longan_tests::fault_proxy::Fault;
 use longan_tests::oidc_fixture::{APP_REDIRECT_URI, CLIENT_ID, OidcProvider};
-use longan_tests::portal_fixture::small_seed;
+use longan_tests::portal_fixture::{Fixture, small_seed};
 
 struct Device {
     core: Arc<Core>,
@@ -388,6 +392,59 @@ async fn signing_out_offline_queues_the_revocation_which_reaches_the_provider_la
         .await
         .unwrap();
     assert_eq!(provider.counts().revocations, 1);
+}
+
+#[tokio::test]
+async fn a_signed_in_citizen_lists_their_dossiers_and_after_logout_the_portal_refuses_the_old_token()
+ {
+    let provider = OidcProvider::start();
+    let fixture = Fixture::start_with(PortalConfig {
+        data_dir: longan_tests::data_dir(),
+        test_control: true,
+        oidc_issuer: Some(provider.issuer().to_string()),
+        introspection_cache_ms: 200,
+        ..PortalConfig::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let device = open(dir.path(), &Arc::default(), config(provider.issuer()));
+    let cancel = Cancellation::new();
+    sign_in(&device, &provider, "citizen-1").await;
+    let portal = fixture.client_for(&device.core);
+    let mine = device
+        .core
+        .my_dossiers(Some(&portal), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 3);
+    assert!(mine.iter().all(|d| d.dossier.applicant == "Trần T** L**"));
+    let old = device.core.access_token(&cancel).await.unwrap();
+    device.core.logout().unwrap();
+    device
+        .core
+        .deliver_outbox(Some(&portal), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(provider.counts().revocations, 1);
+    // Past the portal's introspection cache, the old token is refused.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let refused = portal.my_dossiers(&old, &cancel).await;
+    assert!(
+        matches!(&refused, Err(PortalError::Net(error)) if error.is_unauthorized()),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        device.core.my_dossiers(Some(&portal), &cancel).await,
+        Err(MyDossiersError::Auth(AuthError::NotSignedIn))
+    ));
+    // What was listed stays readable offline.
+    assert!(
+        device
+            .core
+            .cached_dossier(&mine[0].dossier.code)
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test]

@@ -316,11 +316,14 @@ impl Core {
     {
         let token = self.access_token(cancel).await?;
         match call(token.clone()).await {
-            Err(crate::net::NetError::Rejected { status: 401, .. }) => {
+            Err(error) if error.is_unauthorized() => {
                 let renewed = self.access_token_with(cancel, Some(&token)).await?;
-                call(renewed).await.map_err(|error| match error {
-                    crate::net::NetError::Rejected { status: 401, .. } => AuthError::ReauthRequired,
-                    other => AuthError::Network(other),
+                call(renewed).await.map_err(|error| {
+                    if error.is_unauthorized() {
+                        AuthError::ReauthRequired
+                    } else {
+                        AuthError::Network(error)
+                    }
                 })
             }
             other => other.map_err(AuthError::Network),

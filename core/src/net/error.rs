@@ -108,3 +108,13 @@ impl NetError {
         }
     }
 }
+
+impl NetError {
+    /// True for a 401: the credentials sent (a bearer token) were not accepted.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self,
+            NetError::Rejected { status: 401, .. } | NetError::Problem { status: 401, .. }
+        )
+    }
+}

@@ -66,6 +66,27 @@ class LoginTest {
     }
 
     @Test
+    fun aSignedInCitizenSeesTheirOwnDossiersFromThePortal() = runBlocking {
+        val portalUrl = System.getProperty("longan.portal.url") ?: error("longan.portal.url is not set")
+        val core = LonganCore(
+            CoreConfig(dataDir = freshDataDir(), portalUrl = portalUrl, login = login()),
+            secureStorage = MemorySecureStorage(),
+        )
+        core.open()
+        try {
+            core.myDossiers()
+            fail("my dossiers without a sign-in")
+        } catch (expected: LonganException.AuthRequired) {
+        }
+        core.completeLogin(browse(core.startLogin(loginHint = "citizen-1")))
+        val mine = core.myDossiers()
+        assertEquals(3, mine.size)
+        assertTrue(mine.all { it.applicant == "Trần T** L**" })
+        core.logout()
+        core.shutdown()
+    }
+
+    @Test
     fun aRedirectFromAnotherSignInIsAnAuthError() = runBlocking {
         val core = LonganCore(CoreConfig(dataDir = freshDataDir(), login = login()), secureStorage = MemorySecureStorage())
         core.open()
