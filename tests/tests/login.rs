@@ -8,7 +8,6 @@ use longan_core::app::MyDossiersError;
 use longan_core::auth::config::LoginConfig;
 use longan_core::auth::{AuthError, MemorySecureStore, SecureStore, Session};
 use longan_core::clock::{Clock, TestClock};
-use longan_core::net::NetError;
 use longan_core::net::{HttpClient, NetConfig};
 use longan_core::portal::PortalError;
 use longan_core::profile::ProfileKind;
