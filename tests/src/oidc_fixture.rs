@@ -29,8 +29,11 @@ pub const ACCOUNTS: [(&str, &str, &str); 3] = [
     ("citizen-3", "Phạm Minh Châu", "A-0003"),
 ];
 
-/// How long the provider may take to say where it listens.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the provider may take to say where it listens (it needs under a second alone; a
+/// test run starts many at once on two cores).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many times a provider that does not come up is started again.
+const START_ATTEMPTS: usize = 3;
 
 /// A running OIDC test provider on 127.0.0.1, test control on. Killed on drop.
 pub struct OidcProvider {
@@ -126,9 +129,24 @@ impl OidcProvider {
     }
 
     /// Starts a provider with extra environment, e.g. `[("OIDC_ACCESS_TTL", "5")]` or
-    /// `[("OIDC_REUSE_GRACE", "30")]`. Panics with the provider's log if it does not start.
+    /// `[("OIDC_REUSE_GRACE", "30")]`. A provider that does not come up (a busy machine) is
+    /// started again, up to three times; then this panics with its log.
     pub fn start_with(env: &[(&str, &str)]) -> OidcProvider {
         install_packages();
+        let mut failures = Vec::new();
+        for _ in 0..START_ATTEMPTS {
+            match OidcProvider::try_start(env) {
+                Ok(provider) => return provider,
+                Err(failure) => failures.push(failure),
+            }
+        }
+        panic!(
+            "the OIDC test provider did not start in {START_ATTEMPTS} attempts:\n{}",
+            failures.join("\n---\n")
+        );
+    }
+
+    fn try_start(env: &[(&str, &str)]) -> Result<OidcProvider, String> {
         let mut command = Command::new("node");
         command
             .arg("tests/oidc/provider.mjs")
@@ -147,9 +165,10 @@ impl OidcProvider {
 
         // Keep the log (stderr) for failure messages; drain stdout after its first line.
         let log = Arc::new(Mutex::new(String::new()));
+        let mut log_reader = None;
         if let Some(mut stderr) = child.stderr.take() {
             let log = Arc::clone(&log);
-            std::thread::spawn(move || {
+            log_reader = Some(std::thread::spawn(move || {
                 let mut buffer = [0u8; 4096];
                 while let Ok(n) = stderr.read(&mut buffer) {
                     if n == 0 {
@@ -159,7 +178,7 @@ impl OidcProvider {
                         log.push_str(&String::from_utf8_lossy(&buffer[..n]));
                     }
                 }
-            });
+            }));
         }
         let (sender, receiver) = mpsc::channel();
         if let Some(stdout) = child.stdout.take() {
@@ -177,10 +196,14 @@ impl OidcProvider {
             .map(str::to_string);
         let Some(issuer) = issuer else {
             let _ = child.kill();
-            let _ = child.wait();
-            std::thread::sleep(Duration::from_millis(100));
+            let status = child.wait();
+            if let Some(reader) = log_reader {
+                let _ = reader.join();
+            }
             let log = log.lock().map(|log| log.clone()).unwrap_or_default();
-            panic!("the OIDC test provider did not start (first line {first:?}); its log:\n{log}");
+            return Err(format!(
+                "first line {first:?}, exit {status:?}; its log:\n{log}"
+            ));
         };
         // Behind a proxy (OIDC_ISSUER), test control goes straight to the provider's own port.
         let own_port = env
@@ -195,12 +218,12 @@ impl OidcProvider {
                 .and_then(|hostport| hostport.parse().ok())
                 .unwrap_or_else(|| panic!("the issuer {issuer} is not http://127.0.0.1:PORT")),
         };
-        OidcProvider {
+        Ok(OidcProvider {
             child,
             issuer,
             addr,
             log,
-        }
+        })
     }
 
     /// The issuer, `http://127.0.0.1:PORT` (no trailing slash); discovery is at
