@@ -14,6 +14,7 @@ pub mod dossier;
 pub mod events;
 pub mod feedback;
 pub mod net;
+pub mod notify;
 pub mod outbox;
 pub mod portal;
 pub mod profile;
