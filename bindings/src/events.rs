@@ -18,6 +18,11 @@ pub enum CoreEvent {
         /// Procedures whose data changed.
         updated: u64,
     },
+    /// New notifications reached the inbox: refresh the badge and the inbox screen.
+    NotificationsAdded {
+        /// How many.
+        count: u64,
+    },
     /// Someone signed in or out (also when the core signed the citizen out itself).
     SessionChanged {
         /// Whether someone is signed in now.
@@ -49,6 +54,9 @@ impl EventSink for ToListener {
                 updated: updated as u64,
             },
             Event::SessionChanged { signed_in } => CoreEvent::SessionChanged { signed_in },
+            Event::NotificationsAdded { count } => CoreEvent::NotificationsAdded {
+                count: count as u64,
+            },
         };
         if let Err(error) = self.0.on_event(event) {
             log::warn!("the app's event listener failed: {error}");

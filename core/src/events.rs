@@ -14,6 +14,11 @@ pub enum Event {
         /// Procedures whose data changed.
         updated: usize,
     },
+    /// New notifications reached the inbox of the profile in use.
+    NotificationsAdded {
+        /// How many.
+        count: usize,
+    },
     /// Someone signed in or out (also when the core signs the citizen out itself).
     SessionChanged {
         /// Whether someone is signed in now.

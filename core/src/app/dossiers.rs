@@ -19,15 +19,32 @@ impl Core {
         verifier: &str,
         cancel: &Cancellation,
     ) -> Result<TrackedDossier, DossierError> {
-        tracking::look_up(
-            &self.personal()?,
-            portal,
-            &self.clock,
-            code,
-            verifier,
-            cancel,
-        )
-        .await
+        let personal = self.personal()?;
+        let canonical = crate::dossier::code::DossierCode::parse(code)?;
+        let before = tracking::cached(&personal, canonical.as_str())?;
+        let after =
+            tracking::look_up(&personal, portal, &self.clock, code, verifier, cancel).await?;
+        self.notify_changes(&personal, before.as_ref(), &after);
+        Ok(after)
+    }
+
+    /// Refreshes every followed dossier with the verifier it was unlocked with (conditional
+    /// requests: an unchanged dossier costs a 304), notifying what changed. Stops at the first
+    /// network failure (the rest keep their last confirmed state) and returns what was
+    /// refreshed. Network; writes `state/`.
+    pub async fn refresh_followed<P: Portal>(
+        &self,
+        portal: &P,
+        cancel: &Cancellation,
+    ) -> Result<Vec<TrackedDossier>, DossierError> {
+        let personal = self.personal()?;
+        let mut refreshed = Vec::new();
+        for before in tracking::followed(&personal)? {
+            let after = tracking::refresh(&personal, portal, &self.clock, &before, cancel).await?;
+            self.notify_changes(&personal, Some(&before), &after);
+            refreshed.push(after);
+        }
+        Ok(refreshed)
     }
 
     /// Follows or stops following a dossier looked up before. Writes `state/`.

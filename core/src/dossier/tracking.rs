@@ -127,6 +127,26 @@ pub async fn look_up<P: Portal>(
     Ok(tracked)
 }
 
+/// Asks the portal again about a dossier kept before, with the verifier that unlocked it and
+/// its validator (a 304 when nothing changed).
+pub async fn refresh<P: Portal>(
+    state: &dyn Backend,
+    portal: &P,
+    clock: &Clock,
+    stored: &TrackedDossier,
+    cancel: &Cancellation,
+) -> Result<TrackedDossier, DossierError> {
+    look_up(
+        state,
+        portal,
+        clock,
+        &stored.dossier.code,
+        &stored.verifier,
+        cancel,
+    )
+    .await
+}
+
 /// Keeps a dossier the portal listed for the signed-in citizen (`/v1/me/dossiers`, no
 /// verifier needed): readable offline like a looked-up one; an older version never replaces a
 /// newer one, and a follow stays.

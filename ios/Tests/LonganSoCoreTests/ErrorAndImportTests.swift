@@ -65,7 +65,7 @@ final class ErrorAndImportTests: XCTestCase {
             XCTAssertFalse(error is LonganError)
             XCTAssertTrue("\(error)".contains("from the Swift tests"), "\(error)")
         }
-        XCTAssertEqual(apiVersion(), 5)
+        XCTAssertEqual(apiVersion(), 6)
     }
 
     func testLogRecordsAndEventsArriveOffTheMainThread() async throws {

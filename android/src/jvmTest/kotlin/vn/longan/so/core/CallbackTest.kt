@@ -69,6 +69,6 @@ class CallbackTest {
 
     @Test
     fun theApiVersionIsTheOneTheseBindingsWereMadeFor() {
-        assertEquals(5u, apiVersion())
+        assertEquals(6u, apiVersion())
     }
 }

@@ -8,7 +8,7 @@ import kotlin.system.exitProcess
 
 /** Runs every test class and ends with `kotlin: N passed, M failed`, exiting non-zero on failure. */
 fun main() {
-    val classes = arrayOf(SearchTest::class.java, ErrorTest::class.java, ImportTest::class.java, CallbackTest::class.java, DocSnippetsTest::class.java, SyncTest::class.java, DossierTest::class.java, LoginTest::class.java)
+    val classes = arrayOf(SearchTest::class.java, ErrorTest::class.java, ImportTest::class.java, CallbackTest::class.java, DocSnippetsTest::class.java, SyncTest::class.java, DossierTest::class.java, LoginTest::class.java, InboxTest::class.java)
     val core = JUnitCore()
     core.addListener(object : RunListener() {
         override fun testFinished(description: Description) = println("  ran ${description.testClass.simpleName}.${description.methodName}")

@@ -1,0 +1,153 @@
+//! The notification inbox of the profile in use, rendered in the configured language.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use longan_core::notify::{Notification, NotifyError, Target, render};
+
+use crate::cancel::CancelHandle;
+use crate::config::Language;
+use crate::core_object::LonganCore;
+use crate::dossier::DossierView;
+use crate::error::LonganError;
+
+/// A notification as the inbox screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NotificationView {
+    /// Stable id (the same event from any source has the same id).
+    pub id: String,
+    /// Title, rendered now in the configured language.
+    pub title: String,
+    /// Body, rendered now in the configured language.
+    pub body: String,
+    /// When it happened.
+    pub at: SystemTime,
+    /// The dossier to open, if it is about one.
+    pub dossier_code: Option<String>,
+    /// The procedure to open, if it is about one.
+    pub procedure_code: Option<String>,
+    /// Read already.
+    pub read: bool,
+}
+
+impl NotificationView {
+    fn new(notification: Notification, language: Language) -> NotificationView {
+        let rendered = render(&notification, core_language(language));
+        let (dossier_code, procedure_code) = match &notification.target {
+            Target::Dossier { code } => (Some(code.clone()), None),
+            Target::Procedure { code } => (None, Some(code.clone())),
+            Target::None => (None, None),
+        };
+        NotificationView {
+            id: notification.id.as_str().to_string(),
+            title: rendered.title,
+            body: rendered.body,
+            at: UNIX_EPOCH + Duration::from_millis(notification.at_ms.max(0) as u64),
+            dossier_code,
+            procedure_code,
+            read: notification.read,
+        }
+    }
+}
+
+fn core_language(language: Language) -> longan_core::notify::Language {
+    match language {
+        Language::Vi => longan_core::notify::Language::Vi,
+        Language::En => longan_core::notify::Language::En,
+    }
+}
+
+impl LonganError {
+    /// An inbox error, for a UI.
+    pub(crate) fn from_notify(error: NotifyError, language: Language) -> LonganError {
+        LonganError::storage(language, &error.to_string())
+    }
+}
+
+#[uniffi::export]
+impl LonganCore {
+    /// The newest `limit` notifications, newest first, rendered in the configured language.
+    /// Reads the device's data.
+    pub async fn notifications(&self, limit: u32) -> Result<Vec<NotificationView>, LonganError> {
+        self.call(move |core, language| {
+            Ok(core
+                .notifications(limit as usize)
+                .map_err(|error| LonganError::from_notify(error, language))?
+                .into_iter()
+                .map(|notification| NotificationView::new(notification, language))
+                .collect())
+        })
+        .await
+    }
+
+    /// How many notifications are unread (the badge).
+    pub async fn unread_notifications(&self) -> Result<u64, LonganError> {
+        self.call(move |core, language| {
+            core.unread_notifications()
+                .map(|count| count as u64)
+                .map_err(|error| LonganError::from_notify(error, language))
+        })
+        .await
+    }
+
+    /// Marks one notification read; false when there is no such notification.
+    pub async fn mark_notification_read(&self, id: String) -> Result<bool, LonganError> {
+        self.call(move |core, language| {
+            core.mark_notification_read(&id)
+                .map_err(|error| LonganError::from_notify(error, language))
+        })
+        .await
+    }
+
+    /// Marks every notification read; returns how many changed.
+    pub async fn mark_all_notifications_read(&self) -> Result<u64, LonganError> {
+        self.call(move |core, language| {
+            core.mark_all_notifications_read()
+                .map(|count| count as u64)
+                .map_err(|error| LonganError::from_notify(error, language))
+        })
+        .await
+    }
+
+    /// Deletes one notification (the same event arriving again does not bring it back).
+    pub async fn delete_notification(&self, id: String) -> Result<bool, LonganError> {
+        self.call(move |core, language| {
+            core.delete_notification(&id)
+                .map_err(|error| LonganError::from_notify(error, language))
+        })
+        .await
+    }
+
+    /// Asks the portal (or the demo) again about every followed dossier, with conditional
+    /// requests, and notifies what changed (`CoreEvent.NotificationsAdded`). Network.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn refresh_followed(
+        &self,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<Vec<DossierView>, LonganError> {
+        let language = self.language();
+        let core = self.opened_core()?;
+        let portal = self.configured_portal(&core)?;
+        self.network_call(cancel, move |flag| async move {
+            let failed = |error| LonganError::from_dossier(error, language);
+            let refreshed = match portal {
+                Some(portal) => core.refresh_followed(&portal, &flag).await,
+                None => {
+                    let demo = core
+                        .demo_portal()
+                        .map_err(|error| LonganError::from_catalog(error, language))?;
+                    core.refresh_followed(&demo, &flag).await
+                }
+            }
+            .map_err(failed)?;
+            Ok(refreshed
+                .into_iter()
+                .map(|tracked| {
+                    let due = core.dossier_due(&tracked.dossier);
+                    DossierView::new(tracked, due)
+                })
+                .collect())
+        })
+        .await
+    }
+}

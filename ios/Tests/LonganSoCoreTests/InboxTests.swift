@@ -1,0 +1,35 @@
+import Foundation
+import LonganSoCore
+import XCTest
+
+/// The inbox fed by local detection on the offline demo.
+final class InboxTests: XCTestCase {
+    func testAFollowedDemoDossierMovingFillsTheInboxOnceInEitherLanguage() async throws {
+        let dataDir = freshDataDir()
+        let core = LonganCore(config: CoreConfig(dataDir: dataDir))
+        _ = try await core.open()
+        let csv = try Data(contentsOf: URL(fileURLWithPath: Seed.civilStatusCsv))
+        _ = try await core.importCatalogBytes(csv: csv)
+        let demo = try await core.demoDossiers()[0]
+        _ = try await core.lookUpDossier(code: demo.code, verifier: demo.verifier)
+        _ = try await core.setDossierFollowed(code: demo.code, followed: true)
+        _ = try await core.refreshFollowed()
+        let none = try await core.notifications(limit: 50)
+        XCTAssertTrue(none.isEmpty)
+        try await core.advanceDemo(minutes: 30)
+        _ = try await core.refreshFollowed()
+        let notes = try await core.notifications(limit: 50)
+        XCTAssertFalse(notes.isEmpty)
+        XCTAssertTrue(notes.allSatisfy { $0.dossierCode == demo.code })
+        _ = try await core.refreshFollowed()
+        let again = try await core.notifications(limit: 50)
+        XCTAssertEqual(again.map(\.id), notes.map(\.id))
+        try await core.shutdown()
+        let english = LonganCore(config: CoreConfig(dataDir: dataDir, language: .en))
+        _ = try await english.open()
+        let translated = try await english.notifications(limit: 50)
+        XCTAssertEqual(translated.map(\.id), notes.map(\.id))
+        XCTAssertNotEqual(translated[0].title, notes[0].title)
+        try await english.shutdown()
+    }
+}
