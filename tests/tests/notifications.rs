@@ -1,13 +1,15 @@
 //! End-to-end: notifications from local detection as followed dossiers move (the embedded
-//! demo's story, moved by the test clock). The feed and push sources join with the rest of
-//! issue 7.
+//! demo's story, moved by the test clock), pushes taken as nudges, reminders, and the
+//! background refresh's budget against the reference portal. The portal's feed joins later.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use longan_core::app::PushOutcome;
 use longan_core::clock::{Clock, TestClock};
 use longan_core::{Cancellation, Core};
-use longan_tests::portal_fixture::small_seed;
+use longan_tests::fault_proxy::Fault;
+use longan_tests::portal_fixture::{Fixture, small_seed};
 
 fn open(dir: &std::path::Path, time: &Arc<TestClock>) -> Core {
     Core::open(dir, Some(&small_seed()))
@@ -92,4 +94,99 @@ async fn a_dossier_looked_up_but_not_followed_notifies_nothing() {
         .await
         .unwrap();
     assert!(core.notifications(100).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_push_is_a_nudge_malformed_ones_are_ignored_and_reminders_fire_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let time = Arc::new(TestClock::at(std::time::SystemTime::now()));
+    let cancel = Cancellation::new();
+    let core = open(dir.path(), &time);
+    let demo = core.demo_portal().unwrap();
+    let codes = demo.demo_codes();
+    // The late demo dossier (the last one): its appointment has passed without a result.
+    let (late, late_verifier) = codes.last().unwrap().clone();
+    core.look_up_dossier(&demo, &late, &late_verifier, &cancel)
+        .await
+        .unwrap();
+    core.set_dossier_followed(&late, true).unwrap();
+    assert_eq!(core.add_due_reminders().unwrap(), 1);
+    assert_eq!(core.add_due_reminders().unwrap(), 0);
+    // Pushes: garbage is ignored, a dossier not followed is nothing to fetch.
+    for garbage in [
+        "",
+        "{",
+        "[1,2]",
+        "{\"data\":{\"type\":\"dossier\",\"code\":\"??\"}}",
+    ] {
+        assert!(matches!(
+            core.handle_push(&demo, garbage, &cancel).await.unwrap(),
+            PushOutcome::Ignored { .. }
+        ));
+    }
+    let (other, _) = codes[0].clone();
+    let unfollowed = format!("{{\"data\":{{\"type\":\"dossier\",\"code\":\"{other}\"}}}}");
+    assert_eq!(
+        core.handle_push(&demo, &unfollowed, &cancel).await.unwrap(),
+        PushOutcome::NothingToFetch
+    );
+    // A push naming the followed dossier after it moved: the truth is fetched and notified.
+    time.advance(Duration::from_secs(5 * 60));
+    let push = format!(
+        "{{\"aps\":{{\"alert\":{{\"title\":\"do not trust me\"}}}},\"type\":\"dossier\",\"code\":\"{late}\"}}"
+    );
+    let outcome = core.handle_push(&demo, &push, &cancel).await.unwrap();
+    assert!(
+        matches!(outcome, PushOutcome::Refreshed { notified } if notified >= 1),
+        "{outcome:?}"
+    );
+    let notes = core.notifications(100).unwrap();
+    assert!(notes.iter().all(|n| {
+        !n.title(longan_core::notify::Language::Vi)
+            .contains("do not trust me")
+    }));
+    // Rescheduled two working days ahead: a reminder the day before, at 08:00 in Vietnam.
+    let wakeup = core.next_wakeup().unwrap().expect("a reminder ahead");
+    assert!(wakeup > core.clock().now_ms());
+    // The same push again adds nothing.
+    assert_eq!(
+        core.handle_push(&demo, &push, &cancel).await.unwrap(),
+        PushOutcome::Refreshed { notified: 0 }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_background_refresh_stops_when_its_budget_runs_out() {
+    let fixture = Fixture::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = fixture.core(dir.path(), &small_seed());
+    let portal = fixture.client_for(&core);
+    let cancel = Cancellation::new();
+    for (code, verifier) in fixture.demo_dossiers().into_iter().take(3) {
+        core.look_up_dossier(&portal, &code, &verifier, &cancel)
+            .await
+            .unwrap();
+        core.set_dossier_followed(&code, true).unwrap();
+    }
+    let quick = core
+        .background_refresh(&portal, Duration::from_secs(30), &cancel)
+        .await
+        .unwrap();
+    assert_eq!((quick.refreshed, quick.skipped), (3, 0));
+    // Each answer now takes 1.5 s: a 2 s budget refreshes one and leaves the rest.
+    fixture
+        .proxy
+        .set_fault(Fault::Latency(Duration::from_millis(1500)));
+    let started = std::time::Instant::now();
+    let slow = core
+        .background_refresh(&portal, Duration::from_secs(2), &cancel)
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(slow.refreshed + slow.skipped, 3);
+    assert!(slow.skipped >= 1, "{slow:?}");
 }

@@ -29,8 +29,10 @@ mod inbox;
 mod login;
 mod outbox;
 mod profiles;
+mod refresh;
 mod session;
 
+pub use refresh::{PushOutcome, RefreshReport};
 pub use session::MyDossiersError;
 
 /// The synonym dictionary shipped with the core (`data/text/synonyms.tsv`). It is a few
