@@ -61,7 +61,9 @@ impl Core {
         let unread_before = inbox::unread_count(&personal).unwrap_or(0);
         let mut report = RefreshReport::default();
         for (index, before) in followed.iter().enumerate() {
-            let Some(left) = budget.checked_sub(started.elapsed()).filter(|left| !left.is_zero())
+            let Some(left) = budget
+                .checked_sub(started.elapsed())
+                .filter(|left| !left.is_zero())
             else {
                 report.skipped = followed.len() - index;
                 break;
@@ -110,7 +112,8 @@ impl Core {
             reason: error.to_string(),
         })?;
         if !added.is_empty() {
-            self.events.emit(Event::NotificationsAdded { count: added.len() });
+            self.events
+                .emit(Event::NotificationsAdded { count: added.len() });
         }
         Ok(added.len())
     }

@@ -36,6 +36,7 @@ mod model;
 mod push;
 mod reminders;
 mod render;
+mod schedule;
 
 pub use detect::detect;
 pub use error::NotifyError;
@@ -45,3 +46,4 @@ pub use reminders::{
     DEFAULT_DOCUMENTS_MISSING_AFTER, REMINDER_HOUR, due_reminders, next_wakeup, reminder_instant_ms,
 };
 pub use render::{Language, Rendered, render};
+pub use schedule::RefreshSchedule;
