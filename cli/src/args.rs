@@ -49,6 +49,14 @@ pub enum Command {
     Dossiers(JsonArgs),
     /// The demo's sample dossier codes, with their verifiers.
     DemoDossiers(JsonArgs),
+    /// Move the embedded demo's story forward, or start it again (demo mode only).
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// The profile's notifications, newest first (no network); `read` and `delete` manage them.
+    Inbox(InboxArgs),
+    /// Ask again about every followed dossier within a time budget, as the phone does in the
+    /// background, and add what changed and the reminders due to the inbox.
+    Refresh(RefreshArgs),
     /// When a dossier's result is due (working days), or a procedure's if filed today.
     Due(CodeArgs),
     /// Sign in with OpenID Connect through the browser (or the demo citizen with --demo).
@@ -216,6 +224,92 @@ pub struct FollowArgs {
     pub verifier: Option<String>,
     /// The dossier code.
     pub code: String,
+}
+
+/// `longan demo …`.
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Move the demo's story forward, as if MINUTES had passed (its dossiers take their next
+    /// steps; `longan refresh` then sees them).
+    Advance(DemoAdvanceArgs),
+    /// Start the demo's story again: its dossiers are new and move again from now, and what
+    /// this device kept of the old ones is forgotten.
+    Reset(JsonArgs),
+}
+
+/// `longan demo advance`.
+#[derive(Debug, Args)]
+pub struct DemoAdvanceArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// How far to move the story, in minutes.
+    #[arg(value_parser = clap::value_parser!(u32).range(1..))]
+    pub minutes: u32,
+}
+
+/// `longan inbox`: the list, unless a subcommand is given.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct InboxArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many notifications (the newest).
+    #[arg(long, default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub limit: u32,
+    /// The language of titles and bodies: vi or en (default: $LONGAN_LANG, else vi).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Mark read or delete instead of listing.
+    #[command(subcommand)]
+    pub command: Option<InboxCommand>,
+}
+
+/// `longan inbox read|delete`.
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// Mark one notification read, or all of them with --all.
+    Read(InboxReadArgs),
+    /// Delete one notification (the same event arriving again does not bring it back).
+    Delete(InboxIdArgs),
+}
+
+/// `longan inbox read`.
+#[derive(Debug, Args)]
+pub struct InboxReadArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Mark every notification read.
+    #[arg(long, conflicts_with = "id")]
+    pub all: bool,
+    /// The notification's id (see `longan inbox`).
+    #[arg(required_unless_present = "all")]
+    pub id: Option<String>,
+}
+
+/// `longan inbox delete`.
+#[derive(Debug, Args)]
+pub struct InboxIdArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// The notification's id (see `longan inbox`).
+    pub id: String,
+}
+
+/// `longan refresh`.
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Stop asking after this many seconds (the dossiers left are skipped until next time).
+    #[arg(long, default_value_t = 30, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub budget_secs: u64,
 }
 
 /// A command that takes one code.

@@ -1,5 +1,5 @@
-//! The dossier commands: track, follow, unfollow, dossiers, demo-dossiers, due. They talk to
-//! the portal given with `--portal`, else to the embedded demo.
+//! The dossier commands: track, follow, unfollow, dossiers, demo-dossiers, demo, due. They
+//! talk to the portal given with `--portal`, else to the embedded demo.
 
 use longan_core::dossier::error::DossierError;
 use longan_core::net::{HttpClient, NetConfig};
@@ -7,7 +7,7 @@ use longan_core::portal::{DemoPortal, HttpPortal};
 use longan_core::text::is_procedure_code;
 use longan_core::{Cancellation, Core};
 
-use crate::args::{CodeArgs, FollowArgs, JsonArgs, TrackArgs};
+use crate::args::{CodeArgs, DemoCommand, FollowArgs, JsonArgs, TrackArgs};
 use crate::failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::render_dossier as render;
 
@@ -30,7 +30,7 @@ impl From<DossierError> for Failure {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -106,6 +106,34 @@ pub fn list(core: &Core, args: &JsonArgs) -> Result<(String, u8), Failure> {
 pub fn demo(core: &Core, args: &JsonArgs) -> Result<(String, u8), Failure> {
     let codes = core.demo_portal()?.demo_codes();
     Ok((render::demo_codes(&codes, args.json), 0))
+}
+
+/// `longan demo advance MINUTES` and `longan demo reset`: the embedded demo's story, so a
+/// volunteer can show a dossier's next step without waiting for it.
+pub fn demo_story(
+    core: &Core,
+    portal_url: Option<&str>,
+    command: &DemoCommand,
+) -> Result<(String, u8), Failure> {
+    if portal_url.is_some() {
+        return Err(Failure::new(
+            "usage",
+            EXIT_USAGE,
+            "`longan demo` moves the embedded demo only: leave out --portal",
+        ));
+    }
+    let text = match command {
+        DemoCommand::Advance(args) => {
+            let minutes = u64::from(args.minutes);
+            core.advance_demo(std::time::Duration::from_secs(minutes * 60))?;
+            render::demo_advanced(minutes, args.json)
+        }
+        DemoCommand::Reset(args) => {
+            core.reset_demo()?;
+            render::demo_reset(args.json)
+        }
+    };
+    Ok((text, 0))
 }
 
 /// `longan due CODE`: a followed or looked-up dossier's due state, or, for a procedure code,

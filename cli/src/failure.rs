@@ -5,6 +5,7 @@ use longan_core::auth::AuthError;
 use longan_core::catalog::CatalogError;
 use longan_core::feedback::FeedbackError;
 use longan_core::net::NetError;
+use longan_core::notify::NotifyError;
 use longan_core::outbox::OutboxError;
 use longan_core::profile::ProfileError;
 use longan_core::store::StoreError;
@@ -173,6 +174,16 @@ impl From<FeedbackError> for Failure {
             | FeedbackError::BadPhotoRef { .. }
             | FeedbackError::BadContactName { .. }
             | FeedbackError::BadPhone => Failure::new("invalid_input", EXIT_USAGE, message),
+        }
+    }
+}
+
+impl From<NotifyError> for Failure {
+    fn from(error: NotifyError) -> Failure {
+        let message = error.to_string();
+        match error {
+            NotifyError::Store(error) => storage(&error, message),
+            NotifyError::Corrupt { .. } => Failure::new("storage", EXIT_STORAGE, message),
         }
     }
 }

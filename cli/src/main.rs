@@ -5,6 +5,7 @@ mod args;
 mod dossiers;
 mod failure;
 mod feedback;
+mod inbox;
 mod login;
 mod loopback;
 mod paths;
@@ -12,6 +13,7 @@ mod profiles;
 mod render;
 mod render_account;
 mod render_dossier;
+mod render_inbox;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -22,7 +24,9 @@ use longan_core::net::{HttpClient, NetConfig};
 use longan_core::portal::HttpPortal;
 use longan_core::{Cancellation, Core, app::read_detail_dir};
 
-use args::{CatalogCommand, Cli, Command, FeedbackCommand, ProfileCommand};
+use args::{
+    CatalogCommand, Cli, Command, DemoCommand, FeedbackCommand, InboxCommand, ProfileCommand,
+};
 use failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 
 fn main() -> ExitCode {
@@ -53,6 +57,14 @@ fn main() -> ExitCode {
         Command::Profile(ProfileCommand::Switch(a) | ProfileCommand::Remove(a)) => a.json,
         Command::Feedback(FeedbackCommand::Send(a)) => a.json,
         Command::Feedback(FeedbackCommand::List(a)) => a.json,
+        Command::Demo(DemoCommand::Advance(a)) => a.json,
+        Command::Demo(DemoCommand::Reset(a)) => a.json,
+        Command::Inbox(a) => match &a.command {
+            None => a.json,
+            Some(InboxCommand::Read(r)) => r.json,
+            Some(InboxCommand::Delete(d)) => d.json,
+        },
+        Command::Refresh(a) => a.json,
     };
     // A bug must still end as a readable error, not a backtrace.
     std::panic::set_hook(Box::new(|_| {}));
@@ -197,6 +209,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Unfollow(args) => finish(dossiers::unfollow(&core, &args)),
         Command::Dossiers(args) => finish(dossiers::list(&core, &args)),
         Command::DemoDossiers(args) => finish(dossiers::demo(&core, &args)),
+        Command::Demo(command) => {
+            finish(dossiers::demo_story(&core, cli.portal.as_deref(), &command))
+        }
+        Command::Inbox(args) => finish(inbox::run(&core, &args)),
+        Command::Refresh(args) => finish(inbox::refresh(&core, cli.portal.as_deref(), &args)),
         Command::Due(args) => finish(dossiers::due(&core, &args)),
         Command::Login(args) => login::login(core, &data_dir, &args),
         Command::Logout(args) => login::logout(core, &data_dir, &args),

@@ -132,6 +132,24 @@ pub fn demo_codes(codes: &[(String, String)], as_json: bool) -> String {
         .collect()
 }
 
+/// The demo's story moved forward.
+pub fn demo_advanced(minutes: u64, as_json: bool) -> String {
+    if as_json {
+        return format!("{}\n", json!({ "advanced_minutes": minutes }));
+    }
+    format!(
+        "Đã cho câu chuyện demo đi tiếp {minutes} phút; chạy `longan refresh` để xem hồ sơ đang theo dõi thay đổi.\n"
+    )
+}
+
+/// The demo's story started again.
+pub fn demo_reset(as_json: bool) -> String {
+    if as_json {
+        return format!("{}\n", json!({ "reset": true }));
+    }
+    "Đã bắt đầu lại câu chuyện demo: các hồ sơ mẫu là hồ sơ mới.\n".into()
+}
+
 /// A procedure's result date if filed today, per filing channel.
 pub fn procedure_due(
     procedure: &Procedure,

@@ -9,6 +9,7 @@ fn longan(data_dir: &std::path::Path, args: &[&str]) -> Output {
         .args(args)
         .env_remove("LONGAN_SEED_DIR")
         .env_remove("LONGAN_OIDC_ISSUER")
+        .env_remove("LONGAN_LANG")
         .output()
         .expect("run longan")
 }
@@ -712,4 +713,160 @@ fn a_sign_in_left_waiting_is_completed_with_the_pasted_redirect() {
     assert_eq!(again.status.code(), Some(5));
     assert_eq!(stderr_json(&again)["error"]["category"], "auth");
     assert_ok(&longan(dir.path(), &["logout"]));
+}
+
+#[test]
+fn a_followed_demo_dossier_that_moves_on_lands_in_the_inbox_in_either_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = stdout_json(&longan(dir.path(), &["demo-dossiers", "--json"]));
+    let code = demo["dossiers"][0]["code"].as_str().unwrap().to_string();
+    let verifier = demo["dossiers"][0]["verifier"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ok(&longan(
+        dir.path(),
+        &["track", "--verifier", &verifier, &code],
+    ));
+    assert_ok(&longan(dir.path(), &["follow", &code]));
+
+    // The first refresh after a follow is a baseline.
+    let baseline = longan(dir.path(), &["refresh", "--json"]);
+    assert_ok(&baseline);
+    let baseline = stdout_json(&baseline);
+    assert_eq!(baseline["refreshed"], 1, "{baseline}");
+    assert_eq!(baseline["notified"], 0, "{baseline}");
+    assert!(baseline["failure"].is_null());
+    let empty = stdout_json(&longan(dir.path(), &["inbox", "--json"]));
+    assert_eq!(empty["notifications"].as_array().unwrap().len(), 0);
+    assert_eq!(empty["unread"], 0);
+
+    let advanced = longan(dir.path(), &["demo", "advance", "--json", "30"]);
+    assert_ok(&advanced);
+    assert_eq!(stdout_json(&advanced)["advanced_minutes"], 30);
+    let moved = longan(dir.path(), &["refresh", "--json", "--budget-secs", "10"]);
+    assert_ok(&moved);
+    let moved = stdout_json(&moved);
+    let notified = moved["notified"].as_u64().unwrap();
+    assert!(notified >= 1, "{moved}");
+    assert_eq!(moved["unread"], notified);
+    assert!(moved["next_wakeup_ms"].is_null() || moved["next_wakeup_ms"].is_i64());
+
+    let vi = stdout_json(&longan(dir.path(), &["inbox", "--json"]));
+    assert_eq!(vi["language"], "vi");
+    assert_eq!(vi["unread"], notified);
+    let items = vi["notifications"].as_array().unwrap();
+    assert_eq!(items.len() as u64, notified);
+    let vietnamese = [
+        "Hồ sơ đã thay đổi trạng thái",
+        "Hồ sơ cần bổ sung giấy tờ",
+        "Hồ sơ cần nộp phí, lệ phí",
+        "Kết quả đã sẵn sàng",
+        "Đã trả kết quả",
+        "Ngày hẹn trả kết quả đã thay đổi",
+    ];
+    for item in items {
+        let title = item["title"].as_str().unwrap();
+        assert!(vietnamese.contains(&title), "{item}");
+        assert_eq!(item["dossier_code"], code.as_str());
+        assert!(item["procedure_code"].is_null());
+        assert_eq!(item["read"], false);
+        assert!(item["id"].as_str().unwrap().len() == 32);
+        assert!(item["body"].as_str().unwrap().contains(&code));
+    }
+    let times: Vec<i64> = items.iter().map(|i| i["at_ms"].as_i64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+
+    let en = stdout_json(&longan(dir.path(), &["inbox", "--json", "--lang", "en"]));
+    assert_eq!(en["language"], "en");
+    let en_items = en["notifications"].as_array().unwrap();
+    assert_eq!(en_items.len(), items.len());
+    for (english, vietnamese) in en_items.iter().zip(items) {
+        assert_eq!(english["id"], vietnamese["id"]);
+        let title = english["title"].as_str().unwrap();
+        assert!(
+            title.is_ascii() && title != vietnamese["title"],
+            "{english}"
+        );
+    }
+
+    let from_env = Command::new(env!("CARGO_BIN_EXE_longan"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["inbox", "--json"])
+        .env_remove("LONGAN_SEED_DIR")
+        .env("LONGAN_LANG", "en-GB")
+        .output()
+        .unwrap();
+    assert_eq!(stdout_json(&from_env)["language"], "en");
+
+    // People see one line per notification, a bullet for unread ones, and the count.
+    let text = longan(dir.path(), &["inbox", "--limit", "1"]);
+    assert_ok(&text);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.starts_with('•'), "{text}");
+    assert!(
+        text.contains(&format!("{notified} thông báo chưa đọc")),
+        "{text}"
+    );
+
+    let first = items[0]["id"].as_str().unwrap();
+    let one = stdout_json(&longan(dir.path(), &["inbox", "read", "--json", first]));
+    assert_eq!(one["unread"], notified - 1);
+    let all = longan(dir.path(), &["inbox", "read", "--all", "--json"]);
+    assert_ok(&all);
+    assert_eq!(stdout_json(&all)["unread"], 0);
+    assert_eq!(
+        stdout_json(&longan(dir.path(), &["inbox", "--json"]))["unread"],
+        0
+    );
+
+    let unknown = longan(dir.path(), &["inbox", "read", "--json", "nosuchid"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(stderr_json(&unknown)["error"]["category"], "not_found");
+    let deleted = stdout_json(&longan(dir.path(), &["inbox", "delete", "--json", first]));
+    assert_eq!(deleted["deleted"], true);
+    let gone = longan(dir.path(), &["inbox", "delete", first]);
+    assert_eq!(gone.status.code(), Some(1));
+    let bad_lang = longan(dir.path(), &["inbox", "--lang", "fr"]);
+    assert_eq!(bad_lang.status.code(), Some(2));
+
+    // A reset starts the story again and forgets the old dossiers.
+    assert_ok(&longan(dir.path(), &["demo", "reset"]));
+    let after = stdout_json(&longan(dir.path(), &["dossiers", "--json"]));
+    assert_eq!(after["dossiers"].as_array().unwrap().len(), 0, "{after}");
+}
+
+#[test]
+fn a_refresh_that_reaches_nothing_exits_three_and_demo_commands_refuse_a_portal() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing followed: nothing to ask, no network needed.
+    let idle = longan(dir.path(), &["--portal", &url, "refresh", "--json"]);
+    assert_ok(&idle);
+    assert_eq!(stdout_json(&idle)["refreshed"], 0);
+
+    let demo = stdout_json(&longan(dir.path(), &["demo-dossiers", "--json"]));
+    let code = demo["dossiers"][0]["code"].as_str().unwrap().to_string();
+    let verifier = demo["dossiers"][0]["verifier"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ok(&longan(
+        dir.path(),
+        &["follow", "--verifier", &verifier, &code],
+    ));
+    let offline = longan(dir.path(), &["--portal", &url, "refresh", "--json"]);
+    assert_eq!(offline.status.code(), Some(3));
+    assert_eq!(stderr_json(&offline)["error"]["category"], "offline");
+    assert!(offline.stdout.is_empty());
+
+    let refused = longan(dir.path(), &["--portal", &url, "demo", "advance", "5"]);
+    assert_eq!(refused.status.code(), Some(2));
 }
