@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use longan_core::app::PushOutcome;
 use longan_core::notify::{Notification, NotifyError, Target, render};
 
 use crate::cancel::CancelHandle;
@@ -150,4 +151,125 @@ impl LonganCore {
         })
         .await
     }
+
+    /// Background work (WorkManager, BGAppRefreshTask): refreshes followed dossiers within
+    /// `budgetSeconds` (iOS gives about 30), with conditional requests, then files the
+    /// reminders due today. New notifications go to the listener from a Rust thread. Network.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn background_refresh(
+        &self,
+        budget_seconds: u32,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<BackgroundRefreshResult, LonganError> {
+        let language = self.language();
+        let core = self.opened_core()?;
+        let portal = self.configured_portal(&core)?;
+        self.network_call(cancel, move |flag| async move {
+            let budget = std::time::Duration::from_secs(u64::from(budget_seconds));
+            let report = match portal {
+                Some(portal) => core.background_refresh(&portal, budget, &flag).await,
+                None => {
+                    let demo = core
+                        .demo_portal()
+                        .map_err(|error| LonganError::from_catalog(error, language))?;
+                    core.background_refresh(&demo, budget, &flag).await
+                }
+            }
+            .map_err(|error| LonganError::from_dossier(error, language))?;
+            let next_wakeup = core
+                .next_wakeup()
+                .map_err(|error| LonganError::from_dossier(error, language))?;
+            Ok(BackgroundRefreshResult {
+                refreshed: report.refreshed as u32,
+                skipped: report.skipped as u32,
+                notified: report.notified as u32,
+                stopped_by: report.failure.map(|error| error.to_string()),
+                next_wakeup: next_wakeup
+                    .map(|ms| UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64)),
+            })
+        })
+        .await
+    }
+
+    /// When to wake the core next for a reminder (schedule WorkManager / BGTaskScheduler or a
+    /// local notification for then); `None` when nothing followed needs one. No network.
+    pub async fn next_wakeup(&self) -> Result<Option<SystemTime>, LonganError> {
+        self.call(move |core, language| {
+            Ok(core
+                .next_wakeup()
+                .map_err(|error| LonganError::from_dossier(error, language))?
+                .map(|ms| UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64)))
+        })
+        .await
+    }
+
+    /// Takes a push (FCM data message or APNs payload, as JSON text) as a nudge: the core asks
+    /// the portal about the dossier it names and notifies what really changed; it never shows
+    /// the payload's text. Malformed or unknown payloads are ignored (`handled` false).
+    #[uniffi::method(default(cancel = None))]
+    pub async fn handle_push(
+        &self,
+        payload: String,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<PushResult, LonganError> {
+        let language = self.language();
+        let core = self.opened_core()?;
+        let portal = self.configured_portal(&core)?;
+        self.network_call(cancel, move |flag| async move {
+            let outcome = match portal {
+                Some(portal) => core.handle_push(&portal, &payload, &flag).await,
+                None => {
+                    let demo = core
+                        .demo_portal()
+                        .map_err(|error| LonganError::from_catalog(error, language))?;
+                    core.handle_push(&demo, &payload, &flag).await
+                }
+            }
+            .map_err(|error| LonganError::from_dossier(error, language))?;
+            Ok(match outcome {
+                PushOutcome::Refreshed { notified } => PushResult {
+                    handled: true,
+                    notified: notified as u32,
+                    ignored_because: None,
+                },
+                PushOutcome::NothingToFetch => PushResult {
+                    handled: true,
+                    notified: 0,
+                    ignored_because: None,
+                },
+                PushOutcome::Ignored { reason } => PushResult {
+                    handled: false,
+                    notified: 0,
+                    ignored_because: Some(reason.to_string()),
+                },
+            })
+        })
+        .await
+    }
+}
+
+/// What a background refresh did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BackgroundRefreshResult {
+    /// Followed dossiers asked about.
+    pub refreshed: u32,
+    /// Followed dossiers left for next time (the budget ran out or the network failed).
+    pub skipped: u32,
+    /// New notifications.
+    pub notified: u32,
+    /// Why the run stopped early, when the network did it.
+    pub stopped_by: Option<String>,
+    /// When to wake the core next for a reminder.
+    pub next_wakeup: Option<SystemTime>,
+}
+
+/// What a push turned into.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PushResult {
+    /// False when the payload was malformed or unknown (and ignored).
+    pub handled: bool,
+    /// New notifications.
+    pub notified: u32,
+    /// Why it was ignored.
+    pub ignored_because: Option<String>,
 }

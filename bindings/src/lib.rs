@@ -40,7 +40,7 @@ pub use dossier::{
 pub use error::LonganError;
 pub use events::{CoreEvent, EventListener};
 pub use feedback::{FeedbackCategory, FeedbackDraft, FeedbackState, FeedbackView};
-pub use inbox::NotificationView;
+pub use inbox::{BackgroundRefreshResult, NotificationView, PushResult};
 pub use logging::{LogLevel, LogRecord, Logger};
 pub use profiles::ProfileView;
 pub use secure_storage::SecureStorage;
@@ -50,7 +50,7 @@ uniffi::setup_scaffolding!();
 
 /// Version of this API. It goes up by one with every change an app must adapt to; the
 /// committed Kotlin API snapshot (`bindings/api/kotlin-api.txt`) changes with it.
-pub const API_VERSION: u32 = 6;
+pub const API_VERSION: u32 = 7;
 
 /// The API version the library implements, to check against the one an app was built for.
 /// Performs no I/O.

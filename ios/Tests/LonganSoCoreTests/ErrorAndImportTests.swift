@@ -65,7 +65,7 @@ final class ErrorAndImportTests: XCTestCase {
             XCTAssertFalse(error is LonganError)
             XCTAssertTrue("\(error)".contains("from the Swift tests"), "\(error)")
         }
-        XCTAssertEqual(apiVersion(), 6)
+        XCTAssertEqual(apiVersion(), 7)
     }
 
     func testLogRecordsAndEventsArriveOffTheMainThread() async throws {

@@ -32,4 +32,25 @@ final class InboxTests: XCTestCase {
         XCTAssertNotEqual(translated[0].title, notes[0].title)
         try await english.shutdown()
     }
+
+    func testAPushIsANudgeAndGarbageIsIgnored() async throws {
+        let core = try await openFreshCore()
+        let csv = try Data(contentsOf: URL(fileURLWithPath: Seed.civilStatusCsv))
+        _ = try await core.importCatalogBytes(csv: csv)
+        let demo = try await core.demoDossiers()[0]
+        _ = try await core.lookUpDossier(code: demo.code, verifier: demo.verifier)
+        _ = try await core.setDossierFollowed(code: demo.code, followed: true)
+        let garbage = try await core.handlePush(payload: "{not json")
+        XCTAssertFalse(garbage.handled)
+        try await core.advanceDemo(minutes: 30)
+        let push = "{\"aps\":{\"alert\":\"spoof\"},\"type\":\"dossier\",\"code\":\"\(demo.code)\"}"
+        let handled = try await core.handlePush(payload: push)
+        XCTAssertTrue(handled.handled)
+        XCTAssertGreaterThan(handled.notified, 0)
+        let notes = try await core.notifications(limit: 50)
+        XCTAssertFalse(notes.contains { $0.title.contains("spoof") })
+        let background = try await core.backgroundRefresh(budgetSeconds: 30)
+        XCTAssertEqual(background.refreshed, 1)
+        try await core.shutdown()
+    }
 }

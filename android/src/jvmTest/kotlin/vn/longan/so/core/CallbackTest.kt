@@ -69,6 +69,6 @@ class CallbackTest {
 
     @Test
     fun theApiVersionIsTheOneTheseBindingsWereMadeFor() {
-        assertEquals(6u, apiVersion())
+        assertEquals(7u, apiVersion())
     }
 }

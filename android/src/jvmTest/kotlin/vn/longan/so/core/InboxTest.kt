@@ -41,4 +41,25 @@ class InboxTest {
         assertNotEquals(notes.first().title, translated.first().title)
         english.shutdown()
     }
+
+    @Test
+    fun aPushIsANudgeAndGarbageIsIgnored() = runBlocking {
+        val core = openFreshCore()
+        core.importCatalogBytes(Seed.civilStatusCsv.readBytes())
+        val demo = core.demoDossiers().first()
+        core.lookUpDossier(demo.code, demo.verifier)
+        core.setDossierFollowed(demo.code, true)
+        val garbage = core.handlePush("{not json")
+        assertTrue(!garbage.handled && garbage.ignoredBecause != null)
+        core.advanceDemo(30u)
+        val push = "{\"data\":{\"type\":\"dossier\",\"code\":\"${demo.code}\",\"title\":\"spoof\"}}"
+        val handled = core.handlePush(push)
+        assertTrue(handled.handled && handled.notified > 0u)
+        assertTrue(core.notifications(50u).none { it.title.contains("spoof") })
+        assertEquals(0u, core.handlePush(push).notified)
+        val background = core.backgroundRefresh(30u)
+        assertEquals(1u, background.refreshed)
+        assertEquals(0u, background.skipped)
+        core.shutdown()
+    }
 }
