@@ -26,6 +26,7 @@ mod feed;
 mod feedback;
 mod http_date;
 mod introspection;
+mod notifications;
 mod problem;
 mod rate_limit;
 mod respond;

@@ -359,7 +359,7 @@ fn the_dossier_schema_is_strict_enough_to_catch_a_drift() {
 fn every_operation_takes_the_client_version_and_answers_304_and_426() {
     let spec = spec();
     let paths = spec["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 7);
+    assert_eq!(paths.len(), 8);
     for (path, item) in paths {
         // The one write (`POST /v1/feedback`) is checked below.
         let Some(operation) = item.get("get") else {
@@ -408,7 +408,11 @@ fn every_operation_takes_the_client_version_and_answers_304_and_426() {
             "lookup lacks {status}"
         );
     }
-    for path in ["/v1/me/dossiers", "/v1/me/dossiers/{code}"] {
+    for path in [
+        "/v1/me/dossiers",
+        "/v1/me/dossiers/{code}",
+        "/v1/me/notifications",
+    ] {
         let operation = &paths[path]["get"];
         assert!(
             operation["responses"]["401"].is_object(),
@@ -511,4 +515,107 @@ async fn my_dossiers_and_their_refusals_match_the_spec() {
     assert_eq!(unavailable.status(), 503);
     Schema::response(&spec, "Unavailable").assert_valid(&body(unavailable).await);
     harness.portal.shutdown().await;
+}
+
+#[tokio::test]
+async fn my_notifications_and_their_refusals_match_the_spec() {
+    use common::fake_oidc::{self, FakeOidc};
+    let spec = spec();
+    let page = Schema::named(&spec, "NotificationPage");
+    let provider = FakeOidc::start().await;
+    let harness = Harness::start_with(longan_portal::PortalConfig {
+        oidc_issuer: Some(provider.issuer()),
+        ..common::config()
+    })
+    .await;
+    let me = |path: &str, token: &str| harness.get(path).bearer_auth(token).send();
+    // Every kind: dossier events (also of a dossier test control filed and moved on), a moved
+    // appointment (a late dossier of the seed's accounts), the welcome message.
+    let filed = harness.post("/test/accounts/citizen-2/dossiers").await;
+    let code = filed["code"].as_str().unwrap();
+    harness
+        .post(&format!("/test/dossiers/{code}/advance"))
+        .await;
+    let mut kinds = std::collections::BTreeSet::new();
+    for token in [
+        fake_oidc::CITIZEN_1,
+        fake_oidc::CITIZEN_2,
+        fake_oidc::CITIZEN_3,
+    ] {
+        let found = body(me("/v1/me/notifications", token).await.unwrap()).await;
+        page.assert_valid(&found);
+        for item in found["items"].as_array().unwrap() {
+            kinds.insert(item["kind"].as_str().unwrap().to_string());
+        }
+        let cursor = found["next_cursor"].as_str().unwrap();
+        let rest = me(&format!("/v1/me/notifications?since={cursor}"), token).await;
+        let rest = body(rest.unwrap()).await;
+        assert_eq!(rest, json!({ "items": [], "next_cursor": null }));
+        page.assert_valid(&rest);
+    }
+    assert!(
+        kinds.contains("dossier_event")
+            && kinds.contains("message")
+            && kinds.contains("appointment_moved"),
+        "{kinds:?}"
+    );
+    let empty = body(
+        me("/v1/me/notifications", fake_oidc::STRANGER)
+            .await
+            .unwrap(),
+    )
+    .await;
+    page.assert_valid(&empty);
+
+    let anonymous = harness.get("/v1/me/notifications").send().await.unwrap();
+    let refused = me("/v1/me/notifications", "garbage").await.unwrap();
+    let stale = me("/v1/me/notifications?since=abc", fake_oidc::CITIZEN_1).await;
+    let too_many = me("/v1/me/notifications?limit=501", fake_oidc::CITIZEN_1).await;
+    for (name, response) in [
+        ("AuthRequired", anonymous),
+        ("AuthRequired", refused),
+        ("BadRequest", stale.unwrap()),
+        ("BadRequest", too_many.unwrap()),
+    ] {
+        Schema::response(&spec, name).assert_valid(&body(response).await);
+    }
+    harness.portal.shutdown().await;
+}
+
+#[test]
+fn the_notification_schema_is_strict_enough_to_catch_a_drift() {
+    let spec = spec();
+    let page = Schema::named(&spec, "NotificationPage");
+    let event = json!({
+        "id": "C/C#2", "kind": "dossier_event", "dossier_code": "C", "timeline_entry_id": "C#2",
+        "status": 5, "at_ms": 10, "procedure_name": "Đăng ký khai sinh", "note": null
+    });
+    let moved = json!({
+        "id": "C/appointment/20", "kind": "appointment_moved", "dossier_code": "C",
+        "date": "2025-12-01", "apology": true, "at_ms": 20, "reason": "xác minh", "status": 4,
+        "procedure_name": "Đăng ký khai sinh"
+    });
+    let message = json!({
+        "id": "msg-welcome", "kind": "message", "title": "Chào mừng", "body": "Xin chào",
+        "at_ms": 5
+    });
+    let valid = json!({ "items": [message, event, moved], "next_cursor": "bjE" });
+    page.assert_valid(&valid);
+    page.assert_valid(&json!({ "items": [], "next_cursor": null }));
+    page.assert_invalid(&json!({ "items": [] }));
+    let mut status = valid.clone();
+    status["items"][1]["status"] = json!("documents_requested");
+    page.assert_invalid(&status);
+    let mut range = valid.clone();
+    range["items"][1]["status"] = json!(11);
+    page.assert_invalid(&range);
+    let mut kind = valid.clone();
+    kind["items"][0]["kind"] = json!("dossier_event");
+    page.assert_invalid(&kind);
+    let mut extra = valid.clone();
+    extra["items"][2]["extra"] = json!(1);
+    page.assert_invalid(&extra);
+    let mut date = valid.clone();
+    date["items"][2]["date"] = json!(1_764_547_200_000_i64);
+    page.assert_invalid(&date);
 }

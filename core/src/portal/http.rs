@@ -4,7 +4,7 @@ use serde::de::DeserializeOwned;
 
 use super::wire::{
     ChangesPage, DOSSIER_VERIFIER_HEADER, FeedbackReceipt, FeedbackRequest, IDEMPOTENCY_KEY_HEADER,
-    ProcedureResponse, problem_types,
+    NotificationPage, ProcedureResponse, problem_types,
 };
 use super::{FeedAnswer, Portal, PortalError};
 use crate::cancel::Cancellation;
@@ -233,6 +233,60 @@ impl HttpPortal {
                 _ => return Ok(dossiers),
             }
         }
+    }
+}
+
+/// The signed-in citizen's notification feed.
+impl HttpPortal {
+    /// `GET /v1/me/notifications`: one page of the signed-in citizen's notification feed, the
+    /// items after `since` (a `next_cursor` of an earlier page; `None` from the beginning),
+    /// oldest first, at most the portal's default page size
+    /// ([`super::wire::DEFAULT_NOTIFICATIONS_LIMIT`]).
+    ///
+    /// With `etag` (the `ETag` of an earlier answer **to the same `since`**), an unchanged
+    /// feed answers 304 and this returns `Ok(None)`: what background refresh polls with.
+    /// Otherwise the page and its `ETag`. A page with items carries the `next_cursor` to ask
+    /// with next; an empty page has none (keep `since`), and means the client is caught up.
+    ///
+    /// Errors: a refused or missing token is [`NetError::Problem`] with status 401 (see
+    /// [`NetError::is_unauthorized`]); a cursor the portal no longer accepts (garbage, or
+    /// from before the portal's dossiers were reset: a 400 `invalid-request` to a request
+    /// with `since`) is [`PortalError::CursorExpired`]: start again without `since` (the
+    /// inbox drops what it already has by the items' identities). Retries are the client's,
+    /// as for any safe request.
+    pub async fn my_notifications(
+        &self,
+        access_token: &crate::auth::Secret,
+        since: Option<&str>,
+        etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> Result<Option<(NotificationPage, Option<String>)>, PortalError> {
+        let authorization = format!("Bearer {}", access_token.expose());
+        let headers = [("Authorization", authorization.as_str())];
+        let url = match since {
+            None => format!("{}/v1/me/notifications", self.base_url),
+            Some(since) => format!(
+                "{}/v1/me/notifications?since={}",
+                self.base_url,
+                encode(since)
+            ),
+        };
+        self.client
+            .get_decoded_with(&url, etag, &headers, cancel, |response| {
+                if response.not_modified() {
+                    return Ok(None);
+                }
+                Ok(Some((json(&response)?, response.etag.clone())))
+            })
+            .await
+            .map_err(|error| match error {
+                NetError::Problem { status: 400, kind }
+                    if since.is_some() && kind == problem_types::INVALID_REQUEST =>
+                {
+                    PortalError::CursorExpired
+                }
+                other => portal_error(other),
+            })
     }
 }
 

@@ -278,3 +278,163 @@ pub const MAX_PHOTO_REF_CHARS: usize = 200;
 pub const MAX_CONTACT_NAME_CHARS: usize = 100;
 /// Longest `Idempotency-Key`, in bytes (visible ASCII).
 pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 128;
+
+/// Items a page of `GET /v1/me/notifications` holds when the request says no `limit`.
+pub const DEFAULT_NOTIFICATIONS_LIMIT: u32 = 100;
+/// Most items a page of `GET /v1/me/notifications` may hold.
+pub const MAX_NOTIFICATIONS_LIMIT: u32 = 500;
+
+/// A page of `GET /v1/me/notifications`: the signed-in citizen's notification feed, oldest
+/// first, after the request's `since`.
+///
+/// `next_cursor` is the position after the page's last item: the next request's `since`.
+/// It is `None` when the page is empty (nothing new after `since`: keep asking with it); a
+/// client is caught up when a page comes back empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationPage {
+    /// The items after `since`, oldest first (by `at_ms`, then `id`).
+    pub items: Vec<FeedItem>,
+    /// Where the next request continues (opaque); `None` on an empty page.
+    pub next_cursor: Option<String>,
+}
+
+/// One item of the notification feed, tagged by its `kind`. Items of a kind this client does
+/// not know yet come back as [`FeedItem::Unknown`] instead of failing the page: a client
+/// skips them and still moves its cursor past them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FeedItem {
+    /// A timeline entry of one of the citizen's dossiers. Its identity is (`dossier_code`,
+    /// `timeline_entry_id`), the same as local detection's for that entry.
+    DossierEvent {
+        /// The feed's id of the item (`<code>/<entry id>`), unique within the feed.
+        id: String,
+        /// The dossier's canonical code.
+        dossier_code: String,
+        /// The timeline entry's id (stable, unique within the dossier).
+        timeline_entry_id: String,
+        /// The national status (1–10) the entry moved the dossier to; see
+        /// [`crate::dossier::status::DossierStatus::from_number`].
+        status: u8,
+        /// When it happened (milliseconds since the Unix epoch).
+        at_ms: i64,
+        /// The procedure's name, as the portal has it.
+        #[serde(default)]
+        procedure_name: String,
+        /// The office's note (which documents, which fee), when any.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// A dossier got a new appointment date (every date after the first one).
+    AppointmentMoved {
+        /// The feed's id of the item (`<code>/appointment/<set_at_ms>`).
+        id: String,
+        /// The dossier's canonical code.
+        dossier_code: String,
+        /// The new date, `YYYY-MM-DD`.
+        date: String,
+        /// The office issued an apology slip.
+        apology: bool,
+        /// When the date was set (the `set_at_ms` of the dossier's appointment change).
+        at_ms: i64,
+        /// Why it moved, as the office wrote it.
+        #[serde(default)]
+        reason: Option<String>,
+        /// The dossier's national status (1–10) when the date was set.
+        #[serde(default)]
+        status: Option<u8>,
+        /// The procedure's name, as the portal has it.
+        #[serde(default)]
+        procedure_name: String,
+    },
+    /// A message to the citizen that is no dossier event, with the portal's own text.
+    Message {
+        /// The feed's id of the item (e.g. `msg-welcome`): the message's identity.
+        id: String,
+        /// The title, as the portal wrote it.
+        title: String,
+        /// The body, as the portal wrote it.
+        body: String,
+        /// When it was sent.
+        at_ms: i64,
+    },
+    /// An item of a kind this client does not know (a newer portal): skipped.
+    #[serde(other)]
+    Unknown,
+}
+
+impl FeedItem {
+    /// The item's feed id; `None` for an [`FeedItem::Unknown`] one.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            FeedItem::DossierEvent { id, .. }
+            | FeedItem::AppointmentMoved { id, .. }
+            | FeedItem::Message { id, .. } => Some(id),
+            FeedItem::Unknown => None,
+        }
+    }
+
+    /// When it happened; `None` for an [`FeedItem::Unknown`] one.
+    pub fn at_ms(&self) -> Option<i64> {
+        match self {
+            FeedItem::DossierEvent { at_ms, .. }
+            | FeedItem::AppointmentMoved { at_ms, .. }
+            | FeedItem::Message { at_ms, .. } => Some(*at_ms),
+            FeedItem::Unknown => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_items_read_by_kind_and_unknown_kinds_do_not_fail_the_page() {
+        let page: NotificationPage = serde_json::from_str(
+            r#"{"items": [
+                {"kind": "dossier_event", "id": "C/C#2", "dossier_code": "C",
+                 "timeline_entry_id": "C#2", "status": 5, "at_ms": 10, "extra": true},
+                {"kind": "appointment_moved", "id": "C/appointment/20", "dossier_code": "C",
+                 "date": "2025-12-01", "apology": true, "at_ms": 20},
+                {"kind": "survey", "id": "s-1", "at_ms": 25, "url": "https://x"},
+                {"kind": "message", "id": "msg-welcome", "title": "Chào", "body": "Xin chào",
+                 "at_ms": 30}
+            ], "next_cursor": "abc"}"#,
+        )
+        .unwrap();
+        assert_eq!(page.next_cursor.as_deref(), Some("abc"));
+        assert_eq!(page.items.len(), 4);
+        assert!(matches!(
+            &page.items[0],
+            FeedItem::DossierEvent { status: 5, note: None, procedure_name, .. }
+                if procedure_name.is_empty()
+        ));
+        assert!(matches!(
+            &page.items[1],
+            FeedItem::AppointmentMoved {
+                apology: true,
+                reason: None,
+                status: None,
+                ..
+            }
+        ));
+        assert_eq!(page.items[2], FeedItem::Unknown);
+        assert_eq!(page.items[2].id(), None);
+        assert_eq!(page.items[3].id(), Some("msg-welcome"));
+        assert_eq!(page.items[3].at_ms(), Some(30));
+
+        let message = FeedItem::Message {
+            id: "msg-welcome".into(),
+            title: "Chào".into(),
+            body: "Xin chào".into(),
+            at_ms: 30,
+        };
+        let json = serde_json::to_value(&message).unwrap();
+        assert_eq!(json["kind"], "message");
+        assert_eq!(serde_json::from_value::<FeedItem>(json).unwrap(), message);
+        let empty: NotificationPage =
+            serde_json::from_str(r#"{"items": [], "next_cursor": null}"#).unwrap();
+        assert!(empty.items.is_empty() && empty.next_cursor.is_none());
+    }
+}

@@ -10,9 +10,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use longan_core::calendar::WorkingCalendar;
-use longan_core::dossier::model::Dossier;
-use longan_core::dossier::scenario::{DEFAULT_COUNT, SampleDossier, Scenario};
+use longan_core::calendar::{WorkingCalendar, date_in_vietnam};
+use longan_core::dossier::model::{Dossier, TimelineEntry};
+use longan_core::dossier::scenario::{ACCOUNTS, DEFAULT_COUNT, SampleDossier, Scenario, mask_name};
 use longan_core::dossier::status::DossierStatus;
 
 use overrides::Overrides;
@@ -22,6 +22,15 @@ use crate::clock::unix_millis;
 /// The scenario's seed. The embedded demo uses the same one, so `longan demo-dossiers` lists
 /// the codes this portal serves (when both start their stories at the same epoch).
 pub const DOSSIER_SEED: u64 = 2025;
+
+/// The serial number of the first dossier filed through test control (the scenario's stop
+/// well before it, so the codes never meet).
+const FIRST_FILED_SERIAL: usize = 9001;
+/// Where test control files new dossiers.
+const FILED_AGENCY: (&str, &str) = (
+    "000.00.00.H39",
+    "Trung tâm Phục vụ hành chính công tỉnh Long An",
+);
 
 /// How far ahead `advance` looks for a dossier's planned story: every story ends well within it.
 const WHOLE_STORY: Duration = Duration::from_secs(366 * 86_400);
@@ -48,7 +57,16 @@ pub struct DossierBook {
     epoch: SystemTime,
     scenario: Scenario,
     overrides: HashMap<String, Overrides>,
+    filed: Vec<Filed>,
     calendar: WorkingCalendar,
+}
+
+/// A dossier filed through test control for a test account: as filed, with its owner.
+#[derive(Debug, Clone)]
+struct Filed {
+    owner: String,
+    dossier: Dossier,
+    verifier: String,
 }
 
 impl fmt::Debug for DossierBook {
@@ -57,6 +75,7 @@ impl fmt::Debug for DossierBook {
             .field("epoch", &self.epoch)
             .field("dossiers", &self.scenario.len())
             .field("changed", &self.overrides.len())
+            .field("filed", &self.filed.len())
             .finish()
     }
 }
@@ -74,6 +93,7 @@ impl DossierBook {
             epoch,
             scenario,
             overrides: HashMap::new(),
+            filed: Vec::new(),
             calendar: WorkingCalendar::embedded(),
         }
     }
@@ -85,6 +105,7 @@ impl DossierBook {
         self.scenario = Scenario::new(DOSSIER_SEED, epoch, DEFAULT_COUNT, procedures);
         self.epoch = epoch;
         self.overrides.clear();
+        self.filed.clear();
     }
 
     /// When the stories started.
@@ -99,6 +120,14 @@ impl DossierBook {
 
     /// The dossier with this canonical code as it stands at `now`, with its verifier.
     pub fn lookup(&self, code: &str, now: SystemTime) -> Option<SampleDossier> {
+        if let Some(filed) = self.filed.iter().find(|filed| filed.dossier.code == code) {
+            let dossier = match self.overrides.get(code) {
+                None => filed.dossier.clone(),
+                Some(overrides) => overrides.apply(filed.dossier.clone(), &self.calendar),
+            };
+            let verifier = filed.verifier.clone();
+            return Some(SampleDossier { dossier, verifier });
+        }
         match self.overrides.get(code) {
             None => self.scenario.find(code, now),
             Some(overrides) => {
@@ -112,8 +141,8 @@ impl DossierBook {
     }
 
     /// The dossiers of the test account `subject` (a `sub` of the scenario's `ACCOUNTS`) as
-    /// they stand at `now`, with test control's changes, newest first (by reception, then
-    /// code); none for any other subject.
+    /// they stand at `now`, with test control's changes and the dossiers it filed for the
+    /// account, newest first (by reception, then code); none for any other subject.
     pub fn owned_by(&self, subject: &str, now: SystemTime) -> Vec<Dossier> {
         let mut owned: Vec<Dossier> = self
             .scenario
@@ -127,8 +156,58 @@ impl DossierBook {
                 },
             )
             .collect();
+        let filed = self.filed.iter().filter(|filed| filed.owner == subject);
+        owned
+            .extend(filed.filter_map(|filed| Some(self.lookup(&filed.dossier.code, now)?.dossier)));
         owned.sort_by(|a, b| (b.received_at_ms, &b.code).cmp(&(a.received_at_ms, &a.code)));
         owned
+    }
+
+    /// Files a new dossier for the test account `subject` at `now` (test control): registered,
+    /// for the first procedure served, at the province's service centre, under the account's
+    /// masked name, its serial from [`FIRST_FILED_SERIAL`] on. Its story is test control's
+    /// (`advance` moves it towards a returned result). `None` for a subject that is no test
+    /// account (or without procedures).
+    pub fn file_for(&mut self, subject: &str, now: SystemTime) -> Option<Dossier> {
+        let (sub, name) = ACCOUNTS.iter().find(|(sub, _)| *sub == subject)?;
+        let (procedure_code, procedure_name) = self.procedures.first()?.clone();
+        let day = date_in_vietnam(now)?;
+        let serial = FIRST_FILED_SERIAL + self.filed.len();
+        let code = format!(
+            "{}-{:02}{:02}{:02}-{serial:04}",
+            FILED_AGENCY.0,
+            day.year() % 100,
+            day.month(),
+            day.day()
+        );
+        let at_ms = unix_millis(now);
+        let status = DossierStatus::Registered;
+        let dossier = Dossier {
+            timeline: vec![TimelineEntry {
+                id: format!("{code}#1"),
+                at_ms,
+                status,
+                status_text: status.label_vi().to_string(),
+                note: None,
+            }],
+            code,
+            version: 1,
+            status,
+            status_text: status.label_vi().to_string(),
+            procedure_code,
+            procedure_name,
+            agency: FILED_AGENCY.1.to_string(),
+            applicant: mask_name(name),
+            received_at_ms: at_ms,
+            appointment: None,
+            appointment_history: Vec::new(),
+        };
+        self.filed.push(Filed {
+            owner: sub.to_string(),
+            dossier: dossier.clone(),
+            verifier: format!("{:04}", serial % 10_000),
+        });
+        Some(dossier)
     }
 
     /// Moves the dossier to `status` at `now`, when the lifecycle allows it.

@@ -128,3 +128,37 @@ fn a_reset_drops_the_changes_and_starts_the_stories_again() {
     let again = book.lookup(&code, later).unwrap().dossier;
     assert_eq!((again.status, again.version), (Registered, 1));
 }
+
+#[test]
+fn a_dossier_filed_for_an_account_is_its_own_and_moves_on_until_a_reset() {
+    let (mut book, epoch) = book();
+    assert_eq!(book.file_for("someone-else", epoch), None);
+    let before = book.owned_by("citizen-1", epoch);
+    let at = epoch + Duration::from_secs(1);
+    let filed = book.file_for("citizen-1", at).unwrap();
+    assert_eq!((filed.status, filed.version), (Registered, 1));
+    assert!(filed.code.ends_with("-9001"), "{}", filed.code);
+    assert_eq!(filed.timeline[0].id, format!("{}#1", filed.code));
+    assert_eq!(filed.applicant, before[0].applicant);
+    let second = book.file_for("citizen-1", at).unwrap();
+    assert!(second.code.ends_with("-9002"), "{}", second.code);
+    let owned = book.owned_by("citizen-1", at);
+    assert_eq!(owned.len(), before.len() + 2);
+    assert_eq!(owned[0].code, second.code, "newest first");
+    assert!(
+        book.owned_by("citizen-2", at)
+            .iter()
+            .all(|d| d.code != filed.code)
+    );
+
+    let later = at + Duration::from_secs(60);
+    let advanced = book.advance(&filed.code, later).unwrap();
+    assert_eq!(statuses(&book, &filed.code, later), [Registered, Accepted]);
+    assert!(advanced.appointment.is_some());
+    let listed = book.owned_by("citizen-1", later);
+    assert!(listed.contains(&advanced));
+
+    book.reset(later);
+    assert!(book.lookup(&filed.code, later).is_none());
+    assert_eq!(book.owned_by("citizen-1", later).len(), before.len());
+}

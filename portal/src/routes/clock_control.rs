@@ -3,7 +3,8 @@
 //! - `POST /test/clock/advance?seconds=N`: the portal's time moves N seconds forward (N a whole
 //!   number, at most ten years); the dossiers' stories move on with it.
 //! - `POST /test/clock/reset`: the stories start again now (the epoch becomes the portal's
-//!   current time) and every status change made by test control is dropped. The portal's time
+//!   current time) and every status change made by test control, and every dossier it filed,
+//!   is dropped. The portal's time
 //!   itself keeps running: it never goes back.
 //!
 //! Both answer `{"now_ms": …, "epoch_ms": …}`.

@@ -5,6 +5,9 @@
 //!   lifecycle does not allow it.
 //! - `POST /test/dossiers/{code}/advance`: moves it one step along its planned story (or, once
 //!   off it, towards a returned result); 409 when its status is final.
+//! - `POST /test/accounts/{sub}/dossiers`: files a new dossier (registered now) for the test
+//!   account `sub` (a `sub` of the scenario's `ACCOUNTS`), so a test can move one of an
+//!   account's dossiers (theirs are all old, their stories over); 404 for another subject.
 //! - `GET /test/demo-dossiers`: `{"epoch_ms": …, "dossiers": [{"code": …, "verifier": …}]}`.
 //!
 //! The changes answer the dossier as it now stands (the body of `GET /v1/dossiers/{code}`).
@@ -32,6 +35,7 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/test/dossiers/{code}/status", post(set_status))
         .route("/test/dossiers/{code}/advance", post(advance))
+        .route("/test/accounts/{sub}/dossiers", post(file_for_account))
         .route("/test/demo-dossiers", get(demo_dossiers))
 }
 
@@ -68,6 +72,17 @@ async fn advance(
     let now = state.clock.now();
     let advanced = state.dossiers_mut().advance(&code, now);
     advanced.map(Json).map_err(refused)
+}
+
+async fn file_for_account(
+    State(state): State<Arc<AppState>>,
+    Path(sub): Path<String>,
+) -> Result<Json<Dossier>, ApiProblem> {
+    let now = state.clock.now();
+    let filed = state.dossiers_mut().file_for(&sub, now);
+    filed
+        .map(Json)
+        .ok_or_else(|| ApiProblem::not_found("no test account has this subject"))
 }
 
 async fn demo_dossiers(State(state): State<Arc<AppState>>) -> Json<Value> {

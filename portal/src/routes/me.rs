@@ -88,7 +88,7 @@ pub async fn one(
 }
 
 /// The subject of the request's bearer token, or the answer refusing it.
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<String, ApiProblem> {
+pub(super) async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<String, ApiProblem> {
     let refused = || {
         ApiProblem::auth_required(
             "the access token is not valid (unknown, expired or revoked): sign in again",

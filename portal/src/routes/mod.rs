@@ -9,6 +9,7 @@ mod feedback;
 mod feedback_control;
 mod limit_control;
 mod me;
+mod notifications;
 mod test_control;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub fn router(state: Arc<AppState>, test_control: bool, log_requests: bool) -> R
         .route("/v1/dossiers/{code}", get(dossiers::lookup))
         .route("/v1/me/dossiers", get(me::list))
         .route("/v1/me/dossiers/{code}", get(me::one))
+        .route("/v1/me/notifications", get(notifications::feed))
         .route("/v1/feedback", post(feedback::create))
         .route("/v1/feedback/{id}", get(feedback::status));
     if test_control {

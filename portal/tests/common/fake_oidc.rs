@@ -3,7 +3,7 @@
 //!
 //! Introspection answers only the `longan-portal` client with secret `portal-secret` in HTTP
 //! Basic auth (else 401) and a form body `token=…&token_type_hint=access_token` (else 400).
-//! Tokens: [`CITIZEN_1`] and [`CITIZEN_2`] are active for ten minutes; [`STRANGER`] is active with
+//! Tokens: [`CITIZEN_1`], [`CITIZEN_2`] and [`CITIZEN_3`] are active for ten minutes; [`STRANGER`] is active with
 //! a subject that is no test account; [`SHORT_LIVED`] expires two seconds after its first
 //! introspection (and is still called active after that: the portal must check `exp` itself);
 //! [`REFRESH`] is active without a `token_type` (as oidc-provider answers for refresh tokens);
@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 
 pub const CITIZEN_1: &str = "tok-citizen-1.aB+/=";
 pub const CITIZEN_2: &str = "tok-citizen-2";
+pub const CITIZEN_3: &str = "tok-citizen-3";
 pub const STRANGER: &str = "tok-stranger";
 pub const SHORT_LIVED: &str = "tok-short-lived";
 pub const REFRESH: &str = "tok-refresh";
@@ -120,6 +121,7 @@ async fn introspect(
     let answer: Value = match token.as_str() {
         CITIZEN_1 => active("citizen-1", minute),
         CITIZEN_2 => active("citizen-2", minute),
+        CITIZEN_3 => active("citizen-3", minute),
         STRANGER => active("someone-else", minute),
         SHORT_LIVED => {
             let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
