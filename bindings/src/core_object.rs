@@ -459,7 +459,7 @@ impl LonganCore {
     }
 
     /// The configured portal's client, on the core's clock.
-    fn portal(&self, core: &Core) -> Result<HttpPortal, LonganError> {
+    pub(crate) fn portal(&self, core: &Core) -> Result<HttpPortal, LonganError> {
         let language = self.config.language();
         let Some(url) = &self.config.portal_url else {
             return Err(LonganError::InvalidInput {

@@ -191,6 +191,24 @@ impl LonganCore {
         .await
     }
 
+    /// Reads the signed-in citizen's notification feed from the portal (`/v1/me/notifications`)
+    /// into the inbox; returns how many notifications were added. The first read is a
+    /// baseline; the same event found by `refreshFollowed`, `myDossiers` or a push is kept
+    /// once. `AuthRequired` when signed out; `InvalidInput` without a portal. Network.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn sync_feed(&self, cancel: Option<Arc<CancelHandle>>) -> Result<u32, LonganError> {
+        let language = self.language();
+        let core = self.opened_core()?;
+        let portal = self.portal(&core)?;
+        self.network_call(cancel, move |flag| async move {
+            core.sync_feed(&portal, &flag)
+                .await
+                .map(|added| added as u32)
+                .map_err(|error| LonganError::from_my_dossiers(error, language))
+        })
+        .await
+    }
+
     /// When to wake the core next for a reminder (schedule WorkManager / BGTaskScheduler or a
     /// local notification for then); `None` when nothing followed needs one. No network.
     pub async fn next_wakeup(&self) -> Result<Option<SystemTime>, LonganError> {

@@ -6,9 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use longan_core::app::PushOutcome;
+use longan_core::auth::MemorySecureStore;
+use longan_core::auth::config::LoginConfig;
 use longan_core::clock::{Clock, TestClock};
+use longan_core::net::{HttpClient, NetConfig};
 use longan_core::{Cancellation, Core};
+use longan_portal::PortalConfig;
 use longan_tests::fault_proxy::Fault;
+use longan_tests::oidc_fixture::{APP_REDIRECT_URI, CLIENT_ID, OidcProvider};
 use longan_tests::portal_fixture::{Fixture, small_seed};
 
 fn open(dir: &std::path::Path, time: &Arc<TestClock>) -> Core {
@@ -189,4 +194,74 @@ async fn a_background_refresh_stops_when_its_budget_runs_out() {
     );
     assert_eq!(slow.refreshed + slow.skipped, 3);
     assert!(slow.skipped >= 1, "{slow:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_found_by_local_detection_and_by_the_feed_is_notified_once_also_after_a_restart() {
+    let provider = OidcProvider::start();
+    let fixture = Fixture::start_with(PortalConfig {
+        data_dir: longan_tests::data_dir(),
+        test_control: true,
+        oidc_issuer: Some(provider.issuer().to_string()),
+        introspection_cache_ms: 0,
+        ..PortalConfig::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let secure = Arc::new(MemorySecureStore::new());
+    let device = |fixture: &Fixture| {
+        let core = fixture.core(dir.path(), &small_seed());
+        let client = HttpClient::new(NetConfig::for_tests(), core.clock().clone()).unwrap();
+        let login = LoginConfig {
+            issuer: provider.issuer().to_string(),
+            client_id: CLIENT_ID.to_string(),
+            redirect_uri: APP_REDIRECT_URI.to_string(),
+            post_logout_redirect_uri: None,
+            refresh_reuse_grace: None,
+        };
+        core.with_secure_store(secure.clone())
+            .with_login(login, client)
+    };
+    let cancel = Cancellation::new();
+    let core = device(&fixture);
+    let url = core
+        .start_login(None, Some("citizen-1"), &cancel)
+        .await
+        .unwrap();
+    core.complete_login(&provider.browse(&url).unwrap(), &cancel)
+        .await
+        .unwrap();
+    let portal = fixture.client_for(&core);
+    let (status, body) = fixture.control("POST", "/test/accounts/citizen-1/dossiers", "");
+    assert_eq!(status, 200, "{body}");
+    let filed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let code = filed["code"].as_str().unwrap().to_string();
+    let advance = format!("/test/dossiers/{code}/advance");
+    // Follow the new dossier; the feed's history is a baseline.
+    core.my_dossiers(Some(&portal), &cancel).await.unwrap();
+    core.set_dossier_followed(&code, true).unwrap();
+    assert_eq!(core.sync_feed(&portal, &cancel).await.unwrap(), 0);
+    assert!(core.notifications(100).unwrap().is_empty());
+    // Local detection first, then the feed: one notification.
+    assert_eq!(fixture.control("POST", &advance, "").0, 200);
+    core.my_dossiers(Some(&portal), &cancel).await.unwrap();
+    assert_eq!(core.notifications(100).unwrap().len(), 1);
+    assert_eq!(core.sync_feed(&portal, &cancel).await.unwrap(), 0);
+    // The feed first, then local detection: one more.
+    assert_eq!(fixture.control("POST", &advance, "").0, 200);
+    assert_eq!(core.sync_feed(&portal, &cancel).await.unwrap(), 1);
+    core.my_dossiers(Some(&portal), &cancel).await.unwrap();
+    assert_eq!(core.notifications(100).unwrap().len(), 2);
+    drop(core);
+    // After a restart neither source brings anything back.
+    let core = device(&fixture);
+    assert_eq!(core.sync_feed(&portal, &cancel).await.unwrap(), 0);
+    core.my_dossiers(Some(&portal), &cancel).await.unwrap();
+    let notes = core.notifications(100).unwrap();
+    assert_eq!(notes.len(), 2);
+    assert!(
+        notes
+            .iter()
+            .all(|n| n.dossier_code() == Some(code.as_str()))
+    );
 }

@@ -25,6 +25,7 @@ use crate::text::Synonyms;
 
 mod demo;
 mod dossiers;
+mod feed;
 mod inbox;
 mod login;
 mod outbox;

@@ -101,7 +101,10 @@ impl Core {
                 let confirmed_at_ms = self.clock.now_ms();
                 let mut mine = Vec::new();
                 for dossier in dossiers {
-                    mine.push(tracking::keep_mine(&personal, dossier, confirmed_at_ms)?);
+                    let before = tracking::cached(&personal, &dossier.code)?;
+                    let after = tracking::keep_mine(&personal, dossier, confirmed_at_ms)?;
+                    self.notify_changes(&personal, before.as_ref(), &after);
+                    mine.push(after);
                 }
                 mine
             }

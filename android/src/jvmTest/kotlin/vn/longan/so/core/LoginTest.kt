@@ -82,6 +82,9 @@ class LoginTest {
         val mine = core.myDossiers()
         assertEquals(3, mine.size)
         assertTrue(mine.all { it.applicant == "Trần T** L**" })
+        // The feed's history is a baseline: nothing floods the inbox.
+        assertEquals(0u, core.syncFeed())
+        assertEquals(0u, core.syncFeed())
         core.logout()
         core.shutdown()
     }
