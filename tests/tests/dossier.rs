@@ -351,3 +351,24 @@ fn an_old_district_name_finds_the_communes_that_now_cover_it() {
         "{current}"
     );
 }
+
+#[tokio::test]
+async fn moving_the_demo_story_across_midnight_keeps_the_dossier_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = Cancellation::new();
+    // 23:50 in Vietnam on Thursday 3 December 2026.
+    let late_evening = std::time::UNIX_EPOCH + Duration::from_secs(1_796_316_600);
+    let time = Arc::new(TestClock::at(late_evening));
+    let core = Core::open(dir.path(), Some(&small_seed()))
+        .unwrap()
+        .with_clock(Clock::new(time.clone()));
+    let (code, verifier) = core.demo_portal().unwrap().demo_codes()[0].clone();
+    core.advance_demo(Duration::from_secs(30 * 60)).unwrap();
+    let demo = core.demo_portal().unwrap();
+    assert_eq!(demo.demo_codes()[0], (code.clone(), verifier.clone()));
+    let moved = core
+        .look_up_dossier(&demo, &code, &verifier, &cancel)
+        .await
+        .unwrap();
+    assert!(moved.dossier.status.number() > 1);
+}

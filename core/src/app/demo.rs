@@ -7,17 +7,19 @@ use crate::portal::DemoPortal;
 
 const DEMO_TREE: &str = "demo";
 const DEMO_EPOCH_KEY: &[u8] = b"epoch";
+/// How far a volunteer moved the story forward (milliseconds).
+const DEMO_AHEAD_KEY: &[u8] = b"ahead";
 
 impl Core {
     /// The embedded demo backend. Its story started when the demo was first used on this data
     /// directory (or last reset) and goes on across restarts. Reads and may write `state/`.
     pub fn demo_portal(&self) -> Result<DemoPortal, CatalogError> {
         let epoch = self.demo_epoch()?;
-        Ok(DemoPortal::starting_at(
-            self.clock.clone(),
-            self.catalog.served_procedures(),
-            epoch,
-        ))
+        let ahead = self.demo_ahead()?;
+        Ok(
+            DemoPortal::starting_at(self.clock.clone(), self.catalog.served_procedures(), epoch)
+                .with_story_ahead(ahead),
+        )
     }
 
     /// Starts the demo's story again: its dossiers are new and move again from now, and what
@@ -35,11 +37,27 @@ impl Core {
     }
 
     /// Moves the demo's story forward by `by`, as if that much time had passed: a volunteer
-    /// shows the next step of a dossier without waiting for it.
+    /// shows the next step of a dossier without waiting for it. The story's start stays put,
+    /// so the dossiers keep their codes (even when the jump crosses midnight).
     pub fn advance_demo(&self, by: std::time::Duration) -> Result<(), CatalogError> {
-        let current = self.demo_epoch()?;
-        let earlier = current.checked_sub(by).unwrap_or(std::time::UNIX_EPOCH);
-        self.store_demo_epoch(earlier).map(|_| ())
+        self.demo_epoch()?;
+        let ahead = self.demo_ahead()?.saturating_add(by);
+        let mut batch = crate::store::Batch::new();
+        batch.put(
+            DEMO_AHEAD_KEY,
+            (ahead.as_millis() as u64).to_be_bytes().to_vec(),
+        );
+        self.stores.state().apply(DEMO_TREE, batch)?;
+        Ok(())
+    }
+
+    fn demo_ahead(&self) -> Result<std::time::Duration, CatalogError> {
+        Ok(match self.stores.state().get(DEMO_TREE, DEMO_AHEAD_KEY)? {
+            Some(bytes) if bytes.len() == 8 => std::time::Duration::from_millis(
+                u64::from_be_bytes(bytes.try_into().unwrap_or([0; 8])),
+            ),
+            _ => std::time::Duration::ZERO,
+        })
     }
 
     fn demo_epoch(&self) -> Result<std::time::SystemTime, CatalogError> {
@@ -53,6 +71,9 @@ impl Core {
     }
 
     fn start_demo_story(&self) -> Result<std::time::SystemTime, CatalogError> {
+        let mut batch = crate::store::Batch::new();
+        batch.delete(DEMO_AHEAD_KEY);
+        self.stores.state().apply(DEMO_TREE, batch)?;
         self.store_demo_epoch(self.clock.now())
     }
 

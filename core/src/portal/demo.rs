@@ -17,6 +17,11 @@ use crate::net::NetError;
 /// The demo backend.
 pub struct DemoPortal {
     clock: Clock,
+    /// How far the story runs ahead of the clock ([`Core::advance_demo`]); the story's start,
+    /// and so the dossiers' codes and dates, stay where they were.
+    ///
+    /// [`Core::advance_demo`]: crate::Core::advance_demo
+    ahead: std::time::Duration,
     procedures: Vec<(String, String)>,
     scenario: RwLock<Scenario>,
 }
@@ -38,9 +43,20 @@ impl DemoPortal {
         let scenario = Scenario::new(DEFAULT_SEED, epoch, DEFAULT_COUNT, procedures.clone());
         DemoPortal {
             clock,
+            ahead: std::time::Duration::ZERO,
             procedures,
             scenario: RwLock::new(scenario),
         }
+    }
+
+    /// This demo with its story `ahead` of the clock, as if that much more time had passed.
+    pub fn with_story_ahead(mut self, ahead: std::time::Duration) -> DemoPortal {
+        self.ahead = ahead;
+        self
+    }
+
+    fn story_now(&self) -> SystemTime {
+        self.clock.now() + self.ahead
     }
 
     /// Starts the story again: the demo dossiers are new and move again from now.
@@ -106,7 +122,7 @@ impl Portal for DemoPortal {
         cancel: &Cancellation,
     ) -> Result<Option<(Dossier, Option<String>)>, PortalError> {
         cancel.check().map_err(NetError::from)?;
-        self.find(code, verifier, self.clock.now())
+        self.find(code, verifier, self.story_now())
             .map(|dossier| Some((dossier, None)))
             .ok_or(PortalError::Net(NetError::NotFound))
     }
