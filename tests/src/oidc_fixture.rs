@@ -2,15 +2,15 @@
 //! process, and blocking helpers over its test-control endpoints: what the login end-to-end
 //! tests start from. `tests/oidc/README.md` tells what the provider does and why.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use crate::portal_fixture::raw_request;
+use crate::portal_fixture::{raw_request, raw_request_as};
 
 /// The app's client: public, native, PKCE S256 required.
 pub const CLIENT_ID: &str = "longan-app";
@@ -343,29 +343,13 @@ impl Drop for OidcProvider {
 /// One form POST (`application/x-www-form-urlencoded`) over a fresh connection: the status and
 /// the body.
 fn form_post(addr: SocketAddr, path: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).expect("write");
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).expect("read");
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
-        .unwrap_or_default();
-    (status, body)
+    raw_request_as(
+        addr,
+        "POST",
+        path,
+        "application/x-www-form-urlencoded",
+        body,
+    )
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.

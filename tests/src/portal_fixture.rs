@@ -104,14 +104,25 @@ pub fn small_seed() -> SeedFiles {
     }
 }
 
-/// One HTTP/1.1 request over a fresh connection.
+/// One HTTP/1.1 request with a JSON body over a fresh connection.
 pub fn raw_request(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+    raw_request_as(addr, method, path, "application/json", body)
+}
+
+/// One HTTP/1.1 request over a fresh connection, its body of `content_type`.
+pub fn raw_request_as(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).expect("write");
