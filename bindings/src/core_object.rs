@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use longan_core::catalog::CatalogSource;
 use longan_core::net::{HttpClient, NetConfig};
-use longan_core::portal::HttpPortal;
+use longan_core::portal::{DossierSource, HttpPortal};
 use longan_core::{Cancellation, Core, SeedFiles, app::read_detail_dir};
 
 use crate::cancel::{CallCancellation, CancelHandle};
@@ -219,22 +219,12 @@ impl LonganCore {
     ) -> Result<DossierView, LonganError> {
         let language = self.config.language();
         let core = self.opened_core()?;
-        let portal = match &self.config.portal_url {
-            Some(_) => Some(self.portal(&core)?),
-            None => None,
-        };
+        let source = self.dossier_source(&core)?;
         self.network_call(cancel, move |flag| async move {
-            let failed = |error| LonganError::from_dossier(error, language);
-            let tracked = match portal {
-                Some(portal) => core.look_up_dossier(&portal, &code, &verifier, &flag).await,
-                None => {
-                    let demo = core
-                        .demo_portal()
-                        .map_err(|error| LonganError::from_catalog(error, language))?;
-                    core.look_up_dossier(&demo, &code, &verifier, &flag).await
-                }
-            }
-            .map_err(failed)?;
+            let tracked = core
+                .look_up_dossier(&source, &code, &verifier, &flag)
+                .await
+                .map_err(|error| LonganError::from_dossier(error, language))?;
             let due = core.dossier_due(&tracked.dossier);
             Ok(DossierView::new(tracked, due))
         })
@@ -456,6 +446,13 @@ impl LonganCore {
             Some(_) => self.portal(core).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Where dossiers come from: the configured portal, or the embedded demo without one.
+    pub(crate) fn dossier_source(&self, core: &Core) -> Result<DossierSource, LonganError> {
+        let portal = self.configured_portal(core)?;
+        core.dossier_source(portal)
+            .map_err(|error| LonganError::from_catalog(error, self.language()))
     }
 
     /// The configured portal's client, on the core's clock.

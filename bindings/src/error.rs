@@ -208,6 +208,13 @@ impl LonganError {
                     "No dossier matches this code and verifier.",
                 ),
             },
+            DossierError::SignInRequired => LonganError::AuthRequired {
+                user_message: say(
+                    language,
+                    "Vui lòng đăng nhập lại để cập nhật hồ sơ này.",
+                    "Please sign in again to update this dossier.",
+                ),
+            },
             DossierError::Network(error) => LonganError::from_net(error, language),
             DossierError::Profile(error) => LonganError::from_profile(error, language),
             DossierError::Store(error) => {

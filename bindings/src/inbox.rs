@@ -128,19 +128,12 @@ impl LonganCore {
     ) -> Result<Vec<DossierView>, LonganError> {
         let language = self.language();
         let core = self.opened_core()?;
-        let portal = self.configured_portal(&core)?;
+        let source = self.dossier_source(&core)?;
         self.network_call(cancel, move |flag| async move {
-            let failed = |error| LonganError::from_dossier(error, language);
-            let refreshed = match portal {
-                Some(portal) => core.refresh_followed(&portal, &flag).await,
-                None => {
-                    let demo = core
-                        .demo_portal()
-                        .map_err(|error| LonganError::from_catalog(error, language))?;
-                    core.refresh_followed(&demo, &flag).await
-                }
-            }
-            .map_err(failed)?;
+            let refreshed = core
+                .refresh_followed(&source, &flag)
+                .await
+                .map_err(|error| LonganError::from_dossier(error, language))?;
             Ok(refreshed
                 .into_iter()
                 .map(|tracked| {
@@ -163,19 +156,13 @@ impl LonganCore {
     ) -> Result<BackgroundRefreshResult, LonganError> {
         let language = self.language();
         let core = self.opened_core()?;
-        let portal = self.configured_portal(&core)?;
+        let source = self.dossier_source(&core)?;
         self.network_call(cancel, move |flag| async move {
             let budget = std::time::Duration::from_secs(u64::from(budget_seconds));
-            let report = match portal {
-                Some(portal) => core.background_refresh(&portal, budget, &flag).await,
-                None => {
-                    let demo = core
-                        .demo_portal()
-                        .map_err(|error| LonganError::from_catalog(error, language))?;
-                    core.background_refresh(&demo, budget, &flag).await
-                }
-            }
-            .map_err(|error| LonganError::from_dossier(error, language))?;
+            let report = core
+                .background_refresh(&source, budget, &flag)
+                .await
+                .map_err(|error| LonganError::from_dossier(error, language))?;
             let next_wakeup = core
                 .next_wakeup()
                 .map_err(|error| LonganError::from_dossier(error, language))?;
@@ -232,18 +219,12 @@ impl LonganCore {
     ) -> Result<PushResult, LonganError> {
         let language = self.language();
         let core = self.opened_core()?;
-        let portal = self.configured_portal(&core)?;
+        let source = self.dossier_source(&core)?;
         self.network_call(cancel, move |flag| async move {
-            let outcome = match portal {
-                Some(portal) => core.handle_push(&portal, &payload, &flag).await,
-                None => {
-                    let demo = core
-                        .demo_portal()
-                        .map_err(|error| LonganError::from_catalog(error, language))?;
-                    core.handle_push(&demo, &payload, &flag).await
-                }
-            }
-            .map_err(|error| LonganError::from_dossier(error, language))?;
+            let outcome = core
+                .handle_push(&source, &payload, &flag)
+                .await
+                .map_err(|error| LonganError::from_dossier(error, language))?;
             Ok(match outcome {
                 PushOutcome::Refreshed { notified } => PushResult {
                     handled: true,

@@ -17,6 +17,7 @@ mod feedback;
 mod inbox;
 mod logging;
 mod profiles;
+mod push;
 mod runtime;
 mod secure_storage;
 mod session;
@@ -50,7 +51,7 @@ uniffi::setup_scaffolding!();
 
 /// Version of this API. It goes up by one with every change an app must adapt to; the
 /// committed Kotlin API snapshot (`bindings/api/kotlin-api.txt`) changes with it.
-pub const API_VERSION: u32 = 7;
+pub const API_VERSION: u32 = 8;
 
 /// The API version the library implements, to check against the one an app was built for.
 /// Performs no I/O.

@@ -3,12 +3,12 @@
 
 use longan_core::dossier::error::DossierError;
 use longan_core::net::{HttpClient, NetConfig};
-use longan_core::portal::{DemoPortal, HttpPortal};
+use longan_core::portal::{DossierSource, HttpPortal};
 use longan_core::text::is_procedure_code;
 use longan_core::{Cancellation, Core};
 
 use crate::args::{CodeArgs, DemoCommand, FollowArgs, JsonArgs, TrackArgs};
-use crate::failure::{EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
+use crate::failure::{EXIT_AUTH, EXIT_INTERNAL, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::render_dossier as render;
 
 impl From<DossierError> for Failure {
@@ -19,6 +19,7 @@ impl From<DossierError> for Failure {
             DossierError::NotFound | DossierError::NotStored => {
                 Failure::new("not_found", EXIT_NOT_FOUND, message)
             }
+            DossierError::SignInRequired => Failure::new("auth_required", EXIT_AUTH, message),
             DossierError::Network(error) => Failure::from(error),
             DossierError::Store(error) => {
                 Failure::from(longan_core::catalog::CatalogError::Store(error))
@@ -37,6 +38,21 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|error| Failure::new("internal", EXIT_INTERNAL, error.to_string()))
 }
 
+/// The portal given with `--portal`, else the embedded demo.
+pub(crate) fn dossier_source(
+    core: &Core,
+    portal_url: Option<&str>,
+) -> Result<DossierSource, Failure> {
+    let portal = match portal_url {
+        Some(url) => Some(HttpPortal::new(
+            url,
+            HttpClient::new(NetConfig::production(), core.clock().clone())?,
+        )),
+        None => None,
+    };
+    Ok(core.dossier_source(portal)?)
+}
+
 /// Looks a dossier up on the portal, or on the demo when none is given.
 fn look_up(
     core: &Core,
@@ -46,18 +62,8 @@ fn look_up(
 ) -> Result<longan_core::dossier::tracking::TrackedDossier, Failure> {
     let cancel = Cancellation::new();
     let runtime = runtime()?;
-    let tracked = match portal_url {
-        Some(url) => {
-            let client = HttpClient::new(NetConfig::production(), core.clock().clone())?;
-            let portal = HttpPortal::new(url, client);
-            runtime.block_on(core.look_up_dossier(&portal, code, verifier, &cancel))
-        }
-        None => {
-            let demo: DemoPortal = core.demo_portal()?;
-            runtime.block_on(core.look_up_dossier(&demo, code, verifier, &cancel))
-        }
-    };
-    Ok(tracked?)
+    let source = dossier_source(core, portal_url)?;
+    Ok(runtime.block_on(core.look_up_dossier(&source, code, verifier, &cancel))?)
 }
 
 /// `longan track CODE --verifier V`.

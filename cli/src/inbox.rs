@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use longan_core::net::{HttpClient, NetConfig};
 use longan_core::notify::Language;
-use longan_core::portal::HttpPortal;
 use longan_core::{Cancellation, Core};
 
 use crate::args::{InboxArgs, InboxCommand, RefreshArgs};
@@ -86,17 +84,8 @@ pub fn refresh(
     let budget = Duration::from_secs(args.budget_secs);
     let cancel = Cancellation::new();
     let runtime = runtime()?;
-    let mut report = match portal_url {
-        Some(url) => {
-            let client = HttpClient::new(NetConfig::production(), core.clock().clone())?;
-            let portal = HttpPortal::new(url, client);
-            runtime.block_on(core.background_refresh(&portal, budget, &cancel))
-        }
-        None => {
-            let demo = core.demo_portal()?;
-            runtime.block_on(core.background_refresh(&demo, budget, &cancel))
-        }
-    }?;
+    let source = crate::dossiers::dossier_source(core, portal_url)?;
+    let mut report = runtime.block_on(core.background_refresh(&source, budget, &cancel))?;
     let failure = match report.failure.take().map(Failure::from) {
         Some(failure) if report.refreshed == 0 => return Err(failure),
         failure => failure,

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod cancel;
 pub mod catalog;
 pub mod clock;
+pub mod device;
 pub mod dossier;
 pub mod events;
 pub mod feedback;

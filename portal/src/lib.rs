@@ -1,7 +1,7 @@
 //! `longan-portal`: the reference portal. Serves the contract of `portal/openapi.yaml` (the
 //! catalogue's change feed and procedure records, the sample dossiers of the core's scenario
-//! engine, and the 1022 feedback it receives) from the seed data, in memory, for tests, demos
-//! and development.
+//! engine, the 1022 feedback and the push-device registrations it receives) from the seed
+//! data, in memory, for tests, demos and development.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), longan_portal::PortalError> {
@@ -19,6 +19,7 @@ mod clock;
 mod config;
 mod cursor;
 mod date_header;
+mod devices;
 mod dossiers;
 mod error;
 mod etag;

@@ -3,6 +3,7 @@
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::clock::PortalClock;
+use crate::devices::DeviceBook;
 use crate::dossiers::DossierBook;
 use crate::feed::Feed;
 use crate::feedback::FeedbackBook;
@@ -18,6 +19,7 @@ pub struct AppState {
     dossiers: RwLock<DossierBook>,
     limiter: Mutex<RateLimiter>,
     feedback: Mutex<FeedbackBook>,
+    devices: Mutex<DeviceBook>,
     /// Oldest client version served.
     pub min_client_version: Version,
     /// The portal's time.
@@ -42,6 +44,7 @@ impl AppState {
             dossiers: RwLock::new(dossiers),
             limiter: Mutex::new(limiter),
             feedback: Mutex::default(),
+            devices: Mutex::default(),
             min_client_version,
             clock,
             introspector,
@@ -78,6 +81,16 @@ impl AppState {
     /// The 1022 feedback received, for changing.
     pub fn feedback_mut(&self) -> MutexGuard<'_, FeedbackBook> {
         self.feedback.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The push-device registrations, for reading.
+    pub fn devices(&self) -> MutexGuard<'_, DeviceBook> {
+        self.devices_mut()
+    }
+
+    /// The push-device registrations, for changing.
+    pub fn devices_mut(&self) -> MutexGuard<'_, DeviceBook> {
+        self.devices.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The dossier lookups' rate limiter.

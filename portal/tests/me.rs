@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::sync::{Mutex, OnceLock};
+use common::log_capture::{capture_logs, log_lines};
 use std::time::Duration;
 
 use common::fake_oidc::{self, FakeOidc};
@@ -19,36 +19,6 @@ use serde_json::Value;
 const UNAVAILABLE: &str = "https://longan.example/problems/unavailable";
 const NOT_FOUND: &str = "https://longan.example/problems/not-found";
 const INVALID_REQUEST: &str = "https://longan.example/problems/invalid-request";
-
-/// Every log line of this test binary (a logger capturing into memory).
-fn log_lines() -> &'static Mutex<Vec<String>> {
-    static LINES: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
-    LINES.get_or_init(Mutex::default)
-}
-
-struct Capture;
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata) -> bool {
-        true
-    }
-
-    fn log(&self, record: &log::Record) {
-        let line = format!("{} {}: {}", record.level(), record.target(), record.args());
-        log_lines().lock().unwrap().push(line);
-    }
-
-    fn flush(&self) {}
-}
-
-fn capture_logs() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        static CAPTURE: Capture = Capture;
-        let _ = log::set_logger(&CAPTURE);
-        log::set_max_level(log::LevelFilter::Trace);
-    });
-}
 
 /// A portal asking `issuer`, verdicts kept `cache_ms`.
 async fn portal(issuer: &str, cache_ms: u64) -> Harness {

@@ -359,9 +359,9 @@ fn the_dossier_schema_is_strict_enough_to_catch_a_drift() {
 fn every_operation_takes_the_client_version_and_answers_304_and_426() {
     let spec = spec();
     let paths = spec["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 8);
+    assert_eq!(paths.len(), 10);
     for (path, item) in paths {
-        // The one write (`POST /v1/feedback`) is checked below.
+        // The writes (feedback, devices) are checked below.
         let Some(operation) = item.get("get") else {
             continue;
         };
@@ -408,17 +408,45 @@ fn every_operation_takes_the_client_version_and_answers_304_and_426() {
             "lookup lacks {status}"
         );
     }
-    for path in [
-        "/v1/me/dossiers",
-        "/v1/me/dossiers/{code}",
-        "/v1/me/notifications",
+    for (path, method) in [
+        ("/v1/me/dossiers", "get"),
+        ("/v1/me/dossiers/{code}", "get"),
+        ("/v1/me/notifications", "get"),
+        ("/v1/me/devices/{installation_id}", "put"),
     ] {
-        let operation = &paths[path]["get"];
+        let operation = &paths[path][method];
         assert!(
             operation["responses"]["401"].is_object(),
             "{path} lacks 401"
         );
         assert_eq!(operation["security"], json!([{ "bearer": [] }]), "{path}");
+    }
+    // The devices: a PUT signed in, a DELETE proven by the registration's secret instead.
+    let register = &paths["/v1/me/devices/{installation_id}"]["put"];
+    let unregister = &paths["/v1/devices/{installation_id}"]["delete"];
+    assert!(unregister.get("security").is_none());
+    for (operation, names, statuses) in [
+        (
+            register,
+            &["ClientVersion", "InstallationIdPath"][..],
+            &["200", "400", "401", "422", "426"][..],
+        ),
+        (
+            unregister,
+            &["ClientVersion", "InstallationIdPath", "RegistrationSecret"],
+            &["204", "400", "404", "426"],
+        ),
+    ] {
+        let id = &operation["operationId"];
+        for name in names {
+            let reference = json!({ "$ref": format!("#/components/parameters/{name}") });
+            let parameters = operation["parameters"].as_array().unwrap();
+            assert!(parameters.contains(&reference), "{id} lacks {name}");
+        }
+        for status in statuses {
+            let responses = &operation["responses"];
+            assert!(responses[status].is_object(), "{id} lacks {status}");
+        }
     }
 }
 
@@ -618,4 +646,111 @@ fn the_notification_schema_is_strict_enough_to_catch_a_drift() {
     let mut date = valid.clone();
     date["items"][2]["date"] = json!(1_764_547_200_000_i64);
     page.assert_invalid(&date);
+}
+
+#[tokio::test]
+async fn real_device_answers_match_the_spec() {
+    use common::fake_oidc::{self, FakeOidc};
+    let spec = spec();
+    let receipt = Schema::named(&spec, "DeviceReceipt");
+    let request = Schema::named(&spec, "DeviceRegistration");
+    let challenge = Schema::at(
+        &spec,
+        "/components/responses/AuthRequired/headers/WWW-Authenticate/schema",
+    );
+    let provider = FakeOidc::start().await;
+    let harness = Harness::start_with(longan_portal::PortalConfig {
+        oidc_issuer: Some(provider.issuer()),
+        ..common::config()
+    })
+    .await;
+    let secret = "0123456789abcdef0123456789abcdef";
+    let registration = json!({
+        "platform": "apns", "token": "a1b2c3d4", "language": "en",
+        "registration_secret": secret
+    });
+    request.assert_valid(&registration);
+    let base = harness.portal.url();
+    let put = |id: &str, token: Option<&str>, body: &Value| {
+        let url = format!("{base}/v1/me/devices/{id}");
+        let request = common::with_json(harness.client.put(url), body);
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+        .send()
+    };
+    let delete = |id: &str, secret: Option<&str>| {
+        let request = harness.client.delete(format!("{base}/v1/devices/{id}"));
+        match secret {
+            Some(secret) => request.header("Registration-Secret", secret),
+            None => request,
+        }
+        .send()
+    };
+
+    let registered = put("inst-1", Some(fake_oidc::CITIZEN_1), &registration).await;
+    let registered = registered.unwrap();
+    assert_eq!(registered.status(), 200);
+    receipt.assert_valid(&common::json(registered).await);
+    let removed = delete("inst-1", Some(secret)).await.unwrap();
+    assert_eq!(removed.status(), 204);
+
+    let mut broken = registration.clone();
+    broken["language"] = json!("fr");
+    request.assert_invalid(&broken);
+    let anonymous = put("inst-1", None, &registration).await.unwrap();
+    let unprocessable = put("inst-1", Some(fake_oidc::CITIZEN_1), &broken).await;
+    let bad_id = put("a.b", Some(fake_oidc::CITIZEN_1), &registration).await;
+    let no_secret = delete("inst-1", None).await;
+    let gone = delete("inst-1", Some(secret)).await;
+    for (name, response) in [
+        ("AuthRequired", anonymous),
+        ("Unprocessable", unprocessable.unwrap()),
+        ("BadRequest", bad_id.unwrap()),
+        ("BadRequest", no_secret.unwrap()),
+        ("NotFound", gone.unwrap()),
+    ] {
+        if let Some(value) = response.headers().get("www-authenticate") {
+            challenge.assert_valid(&json!(value.to_str().unwrap()));
+        }
+        Schema::response(&spec, name).assert_valid(&body(response).await);
+    }
+    harness.portal.shutdown().await;
+}
+
+#[test]
+fn the_device_schemas_are_strict_enough_to_catch_a_drift() {
+    let spec = spec();
+    let request = Schema::named(&spec, "DeviceRegistration");
+    let valid = json!({
+        "platform": "fcm", "token": "t", "language": "vi",
+        "registration_secret": "s".repeat(32)
+    });
+    request.assert_valid(&valid);
+    let broken = |change: fn(&mut Value)| {
+        let mut body = valid.clone();
+        change(&mut body);
+        body
+    };
+    for invalid in [
+        broken(|b| b["platform"] = json!("FCM")),
+        broken(|b| b["token"] = json!("")),
+        broken(|b| b["token"] = json!("a b")),
+        broken(|b| b["token"] = json!("t".repeat(4097))),
+        broken(|b| b["language"] = json!("fr")),
+        broken(|b| b["registration_secret"] = json!("s".repeat(31))),
+        broken(|b| b["registration_secret"] = json!("s".repeat(129))),
+        broken(|b| b["extra"] = json!(1)),
+        broken(|b| {
+            b.as_object_mut().unwrap().remove("registration_secret");
+        }),
+    ] {
+        request.assert_invalid(&invalid);
+    }
+    let receipt = Schema::named(&spec, "DeviceReceipt");
+    let valid = json!({ "installation_id": "inst-1", "registered_at_ms": 1_742_000_000_000_i64 });
+    receipt.assert_valid(&valid);
+    receipt.assert_invalid(&json!({ "installation_id": "a.b", "registered_at_ms": 1 }));
+    receipt.assert_invalid(&json!({ "installation_id": "inst-1" }));
 }

@@ -3,7 +3,7 @@
 use super::Core;
 use crate::catalog::CatalogError;
 use crate::dossier::tracking;
-use crate::portal::DemoPortal;
+use crate::portal::{DemoPortal, DossierSource, HttpPortal};
 
 const DEMO_TREE: &str = "demo";
 const DEMO_EPOCH_KEY: &[u8] = b"epoch";
@@ -20,6 +20,17 @@ impl Core {
             DemoPortal::starting_at(self.clock.clone(), self.catalog.served_procedures(), epoch)
                 .with_story_ahead(ahead),
         )
+    }
+
+    /// Where dossiers come from: `portal` when the app has one, else the embedded demo.
+    pub fn dossier_source(
+        &self,
+        portal: Option<HttpPortal>,
+    ) -> Result<DossierSource, CatalogError> {
+        Ok(match portal {
+            Some(portal) => DossierSource::Http(portal),
+            None => DossierSource::Demo(self.demo_portal()?),
+        })
     }
 
     /// Starts the demo's story again: its dossiers are new and move again from now, and what

@@ -1,12 +1,14 @@
 //! Dossier lookup, follows, the offline cache and due dates.
 
 use super::Core;
+use crate::auth::AuthError;
 use crate::cancel::Cancellation;
 use crate::catalog::Procedure;
 use crate::dossier::due::{DueState, due_state};
 use crate::dossier::error::DossierError;
 use crate::dossier::model::Dossier;
 use crate::dossier::tracking::{self, TrackedDossier};
+use crate::net::NetError;
 use crate::portal::Portal;
 
 impl Core {
@@ -28,10 +30,11 @@ impl Core {
         Ok(after)
     }
 
-    /// Refreshes every followed dossier with the verifier it was unlocked with (conditional
-    /// requests: an unchanged dossier costs a 304), notifying what changed. Stops at the first
-    /// network failure (the rest keep their last confirmed state) and returns what was
-    /// refreshed. Network; writes `state/`.
+    /// Refreshes every followed dossier (conditional requests: an unchanged dossier costs a
+    /// 304), notifying what changed: a looked-up one with the verifier it was unlocked with,
+    /// one of the signed-in citizen's own with the session (skipped while signed out). Stops
+    /// at the first network failure (the rest keep their last confirmed state) and returns
+    /// what was refreshed. Network; writes `state/`.
     pub async fn refresh_followed<P: Portal>(
         &self,
         portal: &P,
@@ -40,11 +43,48 @@ impl Core {
         let personal = self.personal()?;
         let mut refreshed = Vec::new();
         for before in tracking::followed(&personal)? {
-            let after = tracking::refresh(&personal, portal, &self.clock, &before, cancel).await?;
+            let after = match self.refresh_tracked(portal, &before, cancel).await {
+                Err(DossierError::SignInRequired) => continue,
+                other => other?,
+            };
             self.notify_changes(&personal, Some(&before), &after);
             refreshed.push(after);
         }
         Ok(refreshed)
+    }
+
+    /// Asks `portal` again about a kept dossier: by its verifier, or, for one of the
+    /// signed-in citizen's own, with the access token (renewed once on a 401). Does not
+    /// notify.
+    pub(super) async fn refresh_tracked<P: Portal>(
+        &self,
+        portal: &P,
+        before: &TrackedDossier,
+        cancel: &Cancellation,
+    ) -> Result<TrackedDossier, DossierError> {
+        let personal = self.personal()?;
+        if !before.is_mine() {
+            return tracking::refresh(&personal, portal, &self.clock, before, cancel).await;
+        }
+        let code = before.dossier.code.as_str();
+        let answer = self
+            .with_access_token(cancel, |token| async move {
+                portal
+                    .my_dossier(&token, code, before.etag(), cancel)
+                    .await
+                    .map_err(|error| match tracking::dossier_error(error) {
+                        DossierError::Network(error) => error,
+                        _ => NetError::NotFound,
+                    })
+            })
+            .await
+            .map_err(|error| match error {
+                AuthError::Network(NetError::NotFound) => DossierError::NotFound,
+                AuthError::Network(error) => DossierError::Network(error),
+                AuthError::Profile(error) => DossierError::Profile(error),
+                _ => DossierError::SignInRequired,
+            })?;
+        tracking::keep_mine_answer(&personal, &self.clock, before, answer)
     }
 
     /// Follows or stops following a dossier looked up before. Writes `state/`.

@@ -136,6 +136,10 @@ impl Core {
         };
         self.set_session(&session)?;
         log::info!("signed in");
+        if let Err(error) = self.register_profile_in_use() {
+            // Signed in all the same; the next start's registerPushToken tries again.
+            log::warn!("the push registration could not be queued: {error}");
+        }
         Ok(session)
     }
 
@@ -361,6 +365,12 @@ impl Core {
                 })?;
             end_session_url = self.cached_end_session_url(tokens);
         }
+        // Before anything is deleted: a signed-out phone must stop receiving the profile's
+        // notifications, and a sign-out that cannot promise that must not happen halfway.
+        self.unregister_profile(&profile.id)
+            .map_err(|error| AuthError::Corrupt {
+                reason: error.to_string(),
+            })?;
         delete_tokens(&*self.secure, &profile.id)?;
         let personal = self.personal()?;
         clear_pending(&personal)?;

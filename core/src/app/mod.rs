@@ -30,6 +30,7 @@ mod inbox;
 mod login;
 mod outbox;
 mod profiles;
+mod push;
 mod refresh;
 mod session;
 

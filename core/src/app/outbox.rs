@@ -2,12 +2,13 @@
 //! revocations in the device's, and one delivery run over all of them.
 
 use super::Core;
+use super::push::PushSender;
 use crate::auth::revocation::RevocationSender;
 use crate::cancel::Cancellation;
 use crate::feedback::{
     Feedback, FeedbackEntry, FeedbackError, FeedbackSender, list_feedback, queue_feedback,
 };
-use crate::outbox::{ItemId, OutboxChange, OutboxError};
+use crate::outbox::{ItemId, ItemKind, OutboxChange, OutboxError, OutboxItem, SendError, Sender};
 use crate::portal::HttpPortal;
 use crate::profile::ProfileError;
 
@@ -44,9 +45,10 @@ impl Core {
         list_feedback(&self.outbox, &personal, &profile.id)
     }
 
-    /// Delivers what is due in every profile's outbox and the device's (revocations): each
-    /// profile in order, each item once per run. Without `portal`, feedback waits. Returns
-    /// every state change. Network; writes `state/`.
+    /// Delivers what is due in every profile's outbox and the device's (token revocations,
+    /// push registrations): each line in order, each item once per run. Without `portal`,
+    /// feedback and push registrations wait; without login, revocations. Returns every state
+    /// change. Network; writes `state/`.
     pub async fn deliver_outbox(
         &self,
         portal: Option<&HttpPortal>,
@@ -55,21 +57,24 @@ impl Core {
         let _one_run = self.delivery_lock.lock().await;
         let now_ms = self.clock.now_ms();
         let mut changes = Vec::new();
-        if let Some(setup) = &self.login {
-            let device = self.device_sealed()?;
-            changes.extend(self.outbox.recover(&device)?);
-            let sender = RevocationSender::new(
-                self.stores.state(),
-                &setup.config,
-                &setup.client,
-                &self.clock,
-            );
-            changes.extend(
-                self.outbox
-                    .deliver_due(&device, now_ms, &sender, cancel)
-                    .await?,
-            );
-        }
+        let device = self.device_sealed()?;
+        changes.extend(self.outbox.recover(&device)?);
+        let senders = DeviceSenders {
+            revocation: self.login.as_ref().map(|setup| {
+                RevocationSender::new(
+                    self.stores.state(),
+                    &setup.config,
+                    &setup.client,
+                    &self.clock,
+                )
+            }),
+            push: portal.map(|portal| PushSender::new(self, portal)),
+        };
+        changes.extend(
+            self.outbox
+                .deliver_due(&device, now_ms, &senders, cancel)
+                .await?,
+        );
         if let Some(portal) = portal {
             let sender = FeedbackSender::new(portal.clone());
             self.current_profile()?;
@@ -88,6 +93,29 @@ impl Core {
 
     fn registry_profiles(&self) -> Result<Vec<String>, ProfileError> {
         Ok(self.profiles()?.into_iter().map(|p| p.id).collect())
+    }
+}
+
+/// The senders of the device's outbox: each kind to whichever can deliver it now.
+struct DeviceSenders<'a> {
+    revocation: Option<RevocationSender<'a>>,
+    push: Option<PushSender<'a>>,
+}
+
+impl Sender for DeviceSenders<'_> {
+    fn handles(&self, kind: ItemKind) -> bool {
+        self.revocation.as_ref().is_some_and(|s| s.handles(kind))
+            || self.push.as_ref().is_some_and(|s| s.handles(kind))
+    }
+
+    async fn send(&self, item: &OutboxItem, cancel: &Cancellation) -> Result<String, SendError> {
+        if let Some(revocation) = self.revocation.as_ref().filter(|s| s.handles(item.kind)) {
+            return revocation.send(item, cancel).await;
+        }
+        match &self.push {
+            Some(push) if push.handles(item.kind) => push.send(item, cancel).await,
+            _ => Err(SendError::transient("no_sender")),
+        }
     }
 }
 

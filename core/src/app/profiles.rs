@@ -83,13 +83,21 @@ impl Core {
         self.registry().add(name, kind, self.clock.now_ms())
     }
 
-    /// Makes `id` the profile in use. No network; instant.
+    /// Makes `id` the profile in use, and moves the push registration to it (queued). No
+    /// network; instant.
     pub fn switch_profile(&self, id: &str) -> Result<Profile, ProfileError> {
+        let before = self.current_profile()?;
+        if before.id != id {
+            // Refuses an unknown id before anything is queued.
+            self.registry().get(id)?;
+            self.unregister_profile(&before.id).map_err(profile_error)?;
+        }
         let profile = self.registry().set_current(id)?;
         *self
             .current_profile
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = None;
+        self.register_profile_in_use().map_err(profile_error)?;
         self.events.emit(Event::SessionChanged {
             signed_in: self.session().map(|s| s.is_signed_in()).unwrap_or(false),
         });
@@ -101,6 +109,7 @@ impl Core {
     /// revoked at the provider here: sign out first for that ([`Core::logout`]).
     pub fn remove_profile(&self, id: &str) -> Result<(), ProfileError> {
         let was_current = self.current_profile()?.id == id;
+        self.unregister_profile(id).map_err(profile_error)?;
         delete_tokens(&*self.secure, id).map_err(|error| ProfileError::Corrupt {
             reason: error.to_string(),
         })?;
@@ -132,5 +141,14 @@ impl Core {
         state.clear(UNSEALED_DOSSIERS_TREE)?;
         log::info!("moved the dossiers kept before profiles into the first profile");
         Ok(())
+    }
+}
+
+fn profile_error(error: crate::device::DeviceError) -> ProfileError {
+    match error {
+        crate::device::DeviceError::Profile(error) => error,
+        other => ProfileError::Corrupt {
+            reason: other.to_string(),
+        },
     }
 }

@@ -68,8 +68,9 @@ impl Core {
                 report.skipped = followed.len() - index;
                 break;
             };
-            let attempt = tracking::refresh(&personal, portal, &self.clock, before, cancel);
+            let attempt = self.refresh_tracked(portal, before, cancel);
             match tokio::time::timeout(left, attempt).await {
+                Ok(Err(DossierError::SignInRequired)) => {}
                 Ok(Ok(after)) => {
                     self.notify_changes(&personal, Some(before), &after);
                     report.refreshed += 1;
@@ -92,8 +93,9 @@ impl Core {
         Ok(report)
     }
 
-    /// Adds the reminders due today (Vietnam) for the followed dossiers: appointment tomorrow,
-    /// appointment passed without a result, documents still missing. Each fires once.
+    /// Adds the reminders due now for the followed dossiers: appointment tomorrow, appointment
+    /// passed without a result, documents still missing, each from 08:00 in Vietnam on its
+    /// working day ([`Core::next_wakeup`]). Each fires once.
     pub fn add_due_reminders(&self) -> Result<usize, DossierError> {
         let personal = self.personal()?;
         let Some(today) = crate::calendar::date_in_vietnam(self.clock.now()) else {
@@ -108,6 +110,9 @@ impl Core {
                 DEFAULT_DOCUMENTS_MISSING_AFTER,
             ));
         }
+        // Due from REMINDER_HOUR on its day, the time `next_wakeup` gives, not from midnight.
+        let now_ms = self.clock.now_ms();
+        due.retain(|reminder| reminder.at_ms <= now_ms);
         let added = inbox::add_all(&personal, due).map_err(|error| DossierError::Corrupt {
             reason: error.to_string(),
         })?;
@@ -157,7 +162,7 @@ impl Core {
             return Ok(PushOutcome::NothingToFetch);
         };
         let unread_before = inbox::unread_count(&personal).unwrap_or(0);
-        let after = tracking::refresh(&personal, portal, &self.clock, &before, cancel).await?;
+        let after = self.refresh_tracked(portal, &before, cancel).await?;
         self.notify_changes(&personal, Some(&before), &after);
         let notified = inbox::unread_count(&personal)
             .unwrap_or(0)

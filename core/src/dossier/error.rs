@@ -16,6 +16,10 @@ pub enum DossierError {
     /// The dossier was never looked up on this device, so it cannot be followed offline.
     #[error("this dossier has not been looked up on this device yet")]
     NotStored,
+    /// The dossier is one of a signed-in citizen's own (no verifier): it is refreshed only
+    /// while they are signed in. What is stored stays readable.
+    #[error("sign in again to refresh this dossier")]
+    SignInRequired,
     /// Asking the portal failed; what is stored stays readable.
     #[error(transparent)]
     Network(#[from] NetError),

@@ -30,6 +30,19 @@ pub struct TrackedDossier {
     etag: Option<String>,
 }
 
+impl TrackedDossier {
+    /// One of the signed-in citizen's own dossiers (listed by `/v1/me/dossiers`, no
+    /// verifier): refreshed with the session, not with a verifier.
+    pub fn is_mine(&self) -> bool {
+        self.verifier.is_empty()
+    }
+
+    /// The validator of the last answer, for a conditional request.
+    pub fn etag(&self) -> Option<&str> {
+        self.etag.as_deref()
+    }
+}
+
 fn key(code: &str) -> Vec<u8> {
     code.as_bytes().to_vec()
 }
@@ -84,13 +97,31 @@ pub async fn look_up<P: Portal>(
     let answer = portal
         .dossier(code, verifier, etag.as_deref(), cancel)
         .await
-        .map_err(|error| match error {
-            PortalError::Net(NetError::NotFound) => DossierError::NotFound,
-            PortalError::Net(error) => DossierError::Network(error),
-            PortalError::CursorExpired => DossierError::Network(NetError::InvalidResponse {
-                reason: "a cursor problem answered a dossier lookup".into(),
-            }),
-        })?;
+        .map_err(dossier_error)?;
+    keep_answer(state, clock, code, verifier, stored, answer)
+}
+
+/// A portal's failure as tracking reports it.
+pub fn dossier_error(error: PortalError) -> DossierError {
+    match error {
+        PortalError::Net(NetError::NotFound) => DossierError::NotFound,
+        PortalError::Net(error) => DossierError::Network(error),
+        PortalError::CursorExpired => DossierError::Network(NetError::InvalidResponse {
+            reason: "a cursor problem answered a dossier lookup".into(),
+        }),
+    }
+}
+
+/// Keeps what the portal answered about `code` (unlocked by `verifier`, empty for the
+/// signed-in citizen's own): `None` confirms `stored`.
+fn keep_answer(
+    state: &dyn Backend,
+    clock: &Clock,
+    code: &str,
+    verifier: &str,
+    stored: Option<TrackedDossier>,
+    answer: Option<(Dossier, Option<String>)>,
+) -> Result<TrackedDossier, DossierError> {
     let confirmed_at_ms = now_ms(clock);
     let tracked = match (answer, stored) {
         (None, Some(mut stored)) => {
@@ -125,6 +156,18 @@ pub async fn look_up<P: Portal>(
     };
     save(state, &tracked)?;
     Ok(tracked)
+}
+
+/// Keeps what `/v1/me/dossiers/{code}` answered about `stored`, one of the signed-in
+/// citizen's own dossiers (`None`: unchanged).
+pub fn keep_mine_answer(
+    state: &dyn Backend,
+    clock: &Clock,
+    stored: &TrackedDossier,
+    answer: Option<(Dossier, Option<String>)>,
+) -> Result<TrackedDossier, DossierError> {
+    let code = stored.dossier.code.clone();
+    keep_answer(state, clock, &code, "", Some(stored.clone()), answer)
 }
 
 /// Asks the portal again about a dossier kept before, with the verifier that unlocked it and

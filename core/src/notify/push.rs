@@ -12,6 +12,7 @@
 
 use serde_json::{Map, Value};
 
+use super::render::Language;
 use crate::dossier::code::DossierCode;
 
 /// Longest payload read, in bytes: FCM and APNs both cap payloads at 4 KB; this leaves room.
@@ -86,6 +87,20 @@ fn data_map(top: &Map<String, Value>) -> Result<&Map<String, Value>, PushRejecte
         Some(Value::Object(data)) => Ok(data),
         Some(_) => Err(rejected("data is not an object")),
         None => Ok(top),
+    }
+}
+
+impl PushNudge {
+    /// The fixed line an iOS notification service extension (or an Android notification built
+    /// before the app refreshed) shows for this push instead of the payload's text: generic, with
+    /// no dossier code, so nothing a push carries is ever shown.
+    pub fn notice(&self, language: Language) -> &'static str {
+        match (self, language) {
+            (PushNudge::Dossier { .. }, Language::Vi) => "Hồ sơ của bạn có cập nhật mới",
+            (PushNudge::Dossier { .. }, Language::En) => "Your dossier has an update",
+            (PushNudge::FeedChanged, Language::Vi) => "Bạn có thông báo mới",
+            (PushNudge::FeedChanged, Language::En) => "You have a new notification",
+        }
     }
 }
 
@@ -165,5 +180,18 @@ mod tests {
         assert_eq!(parse_push(&huge).unwrap_err().reason, "payload too large");
         let deep = format!("{}{}", "[".repeat(4_000), "]".repeat(4_000));
         assert_eq!(parse_push(&deep).unwrap_err().reason, "not JSON");
+    }
+
+    #[test]
+    fn the_notice_shown_for_a_push_is_generic_and_never_names_the_dossier() {
+        let nudge = PushNudge::Dossier { code: CODE.into() };
+        for language in [Language::Vi, Language::En] {
+            assert!(!nudge.notice(language).contains(CODE));
+        }
+        assert_eq!(nudge.notice(Language::Vi), "Hồ sơ của bạn có cập nhật mới");
+        assert_ne!(
+            PushNudge::FeedChanged.notice(Language::En),
+            nudge.notice(Language::En)
+        );
     }
 }

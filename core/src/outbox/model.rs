@@ -27,6 +27,10 @@ pub enum ItemKind {
     /// Revoking a signed-out session's refresh token at the identity provider (its sender
     /// comes with the login work).
     TokenRevocation,
+    /// Registering this installation for the pushes of the profile in use (`crate::device`).
+    PushRegistration,
+    /// Removing a profile's push registration of this installation (`crate::device`).
+    PushUnregistration,
 }
 
 impl ItemKind {
@@ -35,6 +39,8 @@ impl ItemKind {
         match self {
             ItemKind::Feedback => "feedback",
             ItemKind::TokenRevocation => "token_revocation",
+            ItemKind::PushRegistration => "push_registration",
+            ItemKind::PushUnregistration => "push_unregistration",
         }
     }
 }

@@ -126,6 +126,19 @@ impl Portal for DemoPortal {
             .map(|dossier| Some((dossier, None)))
             .ok_or(PortalError::Net(NetError::NotFound))
     }
+
+    /// The demo's citizen signs in without tokens and sees the sample dossiers by their
+    /// verifiers: nothing here is reached by a token.
+    async fn my_dossier(
+        &self,
+        _access_token: &crate::auth::Secret,
+        _code: &str,
+        _etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> Result<Option<(Dossier, Option<String>)>, PortalError> {
+        cancel.check().map_err(NetError::from)?;
+        Err(PortalError::Net(NetError::NotFound))
+    }
 }
 
 #[cfg(test)]

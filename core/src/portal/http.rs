@@ -3,13 +3,14 @@
 use serde::de::DeserializeOwned;
 
 use super::wire::{
-    ChangesPage, DOSSIER_VERIFIER_HEADER, FeedbackReceipt, FeedbackRequest, IDEMPOTENCY_KEY_HEADER,
-    NotificationPage, ProcedureResponse, problem_types,
+    ChangesPage, DOSSIER_VERIFIER_HEADER, DeviceReceipt, DeviceRegistration, FeedbackReceipt,
+    FeedbackRequest, IDEMPOTENCY_KEY_HEADER, NotificationPage, ProcedureResponse,
+    REGISTRATION_SECRET_HEADER, problem_types,
 };
 use super::{FeedAnswer, Portal, PortalError};
 use crate::cancel::Cancellation;
 use crate::dossier::model::Dossier;
-use crate::net::{HttpClient, NetError, Response};
+use crate::net::{HttpClient, Method, NetError, Response};
 
 /// A portal reached over HTTPS (or HTTP on loopback, for development and tests).
 #[derive(Clone)]
@@ -132,6 +133,19 @@ impl Portal for HttpPortal {
     ) -> Result<Option<(Dossier, Option<String>)>, PortalError> {
         self.lookup(code, verifier, etag, cancel).await
     }
+
+    async fn my_dossier(
+        &self,
+        access_token: &crate::auth::Secret,
+        code: &str,
+        etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> Result<Option<(Dossier, Option<String>)>, PortalError> {
+        let url = format!("{}/v1/me/dossiers/{}", self.base_url, encode(code));
+        let authorization = format!("Bearer {}", access_token.expose());
+        let headers = [("Authorization", authorization.as_str())];
+        self.get_dossier(&url, etag, &headers, cancel).await
+    }
 }
 
 impl HttpPortal {
@@ -144,19 +158,25 @@ impl HttpPortal {
         cancel: &Cancellation,
     ) -> Result<Option<(Dossier, Option<String>)>, PortalError> {
         let url = format!("{}/v1/dossiers/{}", self.base_url, encode(code));
+        self.get_dossier(&url, etag, &[(DOSSIER_VERIFIER_HEADER, verifier)], cancel)
+            .await
+    }
+
+    /// A dossier at `url` (conditional on `etag`): `None` when unchanged.
+    async fn get_dossier(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        headers: &[(&str, &str)],
+        cancel: &Cancellation,
+    ) -> Result<Option<(Dossier, Option<String>)>, PortalError> {
         self.client
-            .get_decoded_with(
-                &url,
-                etag,
-                &[(DOSSIER_VERIFIER_HEADER, verifier)],
-                cancel,
-                |response| {
-                    if response.not_modified() {
-                        return Ok(None);
-                    }
-                    Ok(Some((json(&response)?, response.etag.clone())))
-                },
-            )
+            .get_decoded_with(url, etag, headers, cancel, |response| {
+                if response.not_modified() {
+                    return Ok(None);
+                }
+                Ok(Some((json(&response)?, response.etag.clone())))
+            })
             .await
             .map_err(portal_error)
     }
@@ -287,6 +307,63 @@ impl HttpPortal {
                 }
                 other => portal_error(other),
             })
+    }
+}
+
+/// The push registration calls, the outbox's like the feedback's (one attempt each).
+impl HttpPortal {
+    /// `PUT /v1/me/devices/{installation_id}`: this installation receives the pushes of the
+    /// citizen `access_token` belongs to (replacing whatever it received before).
+    pub async fn register_device(
+        &self,
+        access_token: &crate::auth::Secret,
+        installation_id: &str,
+        registration: &DeviceRegistration,
+        idempotency_key: &str,
+        cancel: &Cancellation,
+    ) -> Result<DeviceReceipt, PortalError> {
+        let url = format!(
+            "{}/v1/me/devices/{}",
+            self.base_url,
+            encode(installation_id)
+        );
+        let body = serde_json::to_vec(registration).map_err(|error| NetError::Config {
+            reason: format!("the registration cannot be encoded: {error}"),
+        })?;
+        let authorization = format!("Bearer {}", access_token.expose());
+        let headers = [
+            ("Authorization", authorization.as_str()),
+            (IDEMPOTENCY_KEY_HEADER, idempotency_key),
+        ];
+        let response = self
+            .client
+            .send(Method::Put, &url, &headers, Some(body), cancel)
+            .await
+            .map_err(portal_error)?;
+        Ok(json(&response)?)
+    }
+
+    /// `DELETE /v1/devices/{installation_id}` with the registration's secret: `true` when it
+    /// was removed, `false` when the portal has no such registration (removed already, or
+    /// replaced by someone else's, which stays).
+    pub async fn unregister_device(
+        &self,
+        installation_id: &str,
+        secret: &crate::auth::Secret,
+        cancel: &Cancellation,
+    ) -> Result<bool, PortalError> {
+        let url = format!("{}/v1/devices/{}", self.base_url, encode(installation_id));
+        let headers = [(REGISTRATION_SECRET_HEADER, secret.expose())];
+        match self
+            .client
+            .send(Method::Delete, &url, &headers, None, cancel)
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(NetError::NotFound) => Ok(false),
+            Err(NetError::Problem { status: 404, .. }) => Ok(false),
+            Err(other) => Err(portal_error(other)),
+        }
     }
 }
 

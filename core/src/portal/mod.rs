@@ -2,12 +2,14 @@
 //! backend such as VNPT iGate can be adapted) and `HttpPortal`, the contract's client.
 
 mod demo;
+mod either;
 mod http;
 pub mod wire;
 
 use std::future::Future;
 
 pub use demo::DemoPortal;
+pub use either::DossierSource;
 pub use http::HttpPortal;
 
 use crate::cancel::Cancellation;
@@ -79,6 +81,18 @@ pub trait Portal: Send + Sync {
         &self,
         code: &str,
         verifier: &str,
+        etag: Option<&str>,
+        cancel: &Cancellation,
+    ) -> impl Future<Output = Result<Option<(Dossier, Option<String>)>, PortalError>> + Send;
+
+    /// One of the signed-in citizen's own dossiers, with their `access_token` (no verifier);
+    /// `None` when `etag` still matches. A dossier not theirs is [`NetError::NotFound`], as
+    /// is every dossier at a backend without sign-in; a refused token is a 401
+    /// ([`NetError::is_unauthorized`]).
+    fn my_dossier(
+        &self,
+        access_token: &crate::auth::Secret,
+        code: &str,
         etag: Option<&str>,
         cancel: &Cancellation,
     ) -> impl Future<Output = Result<Option<(Dossier, Option<String>)>, PortalError>> + Send;

@@ -385,6 +385,104 @@ impl FeedItem {
     }
 }
 
+/// The push service a device's token belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushPlatform {
+    /// Firebase Cloud Messaging (Android).
+    Fcm,
+    /// Apple Push Notification service (iOS).
+    Apns,
+}
+
+impl PushPlatform {
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PushPlatform::Fcm => "fcm",
+            PushPlatform::Apns => "apns",
+        }
+    }
+}
+
+/// `PUT /v1/me/devices/{installation_id}`: this installation receives the signed-in citizen's
+/// pushes at `token`. One installation has one registration: a `PUT` replaces whatever the
+/// installation had, whoever's it was (a phone shows one person's notifications at a time).
+/// Its `Debug` output shows neither the token nor the secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRegistration {
+    /// The push service.
+    pub platform: PushPlatform,
+    /// The push service's token for this installation (1 to [`MAX_PUSH_TOKEN_BYTES`] visible
+    /// ASCII characters). A secret of the device: never logged.
+    pub token: String,
+    /// The language pushes are written in (`vi` or `en`).
+    pub language: String,
+    /// A random secret of this registration ([`MIN_REGISTRATION_SECRET_BYTES`] to
+    /// [`MAX_REGISTRATION_SECRET_BYTES`] visible ASCII characters). Presented in
+    /// [`REGISTRATION_SECRET_HEADER`] to remove the registration without a session: the
+    /// unregistration of a signed-out profile must not depend on the session it ended.
+    pub registration_secret: String,
+}
+
+impl std::fmt::Debug for DeviceRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceRegistration")
+            .field("platform", &self.platform)
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `200` of `PUT /v1/me/devices/{installation_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceReceipt {
+    /// The installation registered.
+    pub installation_id: String,
+    /// When the portal registered it (milliseconds since the Unix epoch).
+    pub registered_at_ms: i64,
+}
+
+/// The header of `DELETE /v1/devices/{installation_id}` holding the registration's secret.
+pub const REGISTRATION_SECRET_HEADER: &str = "Registration-Secret";
+/// Longest push token, in bytes.
+pub const MAX_PUSH_TOKEN_BYTES: usize = 4096;
+/// Shortest registration secret, in bytes (128 bits written in hex would be 32).
+pub const MIN_REGISTRATION_SECRET_BYTES: usize = 32;
+/// Longest registration secret, in bytes.
+pub const MAX_REGISTRATION_SECRET_BYTES: usize = 128;
+/// Longest installation id, in bytes.
+pub const MAX_INSTALLATION_ID_BYTES: usize = 64;
+
+/// Whether `id` can name an installation in a path: 1 to [`MAX_INSTALLATION_ID_BYTES`] ASCII
+/// letters, digits, `-` and `_`.
+pub fn is_installation_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_INSTALLATION_ID_BYTES
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Which rule of [`DeviceRegistration`] a body breaks (`None`: none).
+pub fn registration_problem(registration: &DeviceRegistration) -> Option<&'static str> {
+    let visible = |text: &str| text.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    let token = &registration.token;
+    if token.is_empty() || token.len() > MAX_PUSH_TOKEN_BYTES || !visible(token) {
+        return Some("the token must be 1 to 4096 visible ASCII characters");
+    }
+    if !matches!(registration.language.as_str(), "vi" | "en") {
+        return Some("the language must be vi or en");
+    }
+    let secret = &registration.registration_secret;
+    if !(MIN_REGISTRATION_SECRET_BYTES..=MAX_REGISTRATION_SECRET_BYTES).contains(&secret.len())
+        || !visible(secret)
+    {
+        return Some("the registration secret must be 32 to 128 visible ASCII characters");
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,7 +65,7 @@ final class ErrorAndImportTests: XCTestCase {
             XCTAssertFalse(error is LonganError)
             XCTAssertTrue("\(error)".contains("from the Swift tests"), "\(error)")
         }
-        XCTAssertEqual(apiVersion(), 7)
+        XCTAssertEqual(apiVersion(), 8)
     }
 
     func testLogRecordsAndEventsArriveOffTheMainThread() async throws {

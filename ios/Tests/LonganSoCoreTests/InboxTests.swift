@@ -33,8 +33,9 @@ final class InboxTests: XCTestCase {
         try await english.shutdown()
     }
 
-    func testAPushIsANudgeAndGarbageIsIgnored() async throws {
-        let core = try await openFreshCore()
+    func testAPushIsANudgeAndGarbageIsIgnoredAndTheListenerHearsOfItFromARustThread() async throws {
+        let recorder = Recorder()
+        let core = try await openFreshCore(listener: recorder)
         let csv = try Data(contentsOf: URL(fileURLWithPath: Seed.civilStatusCsv))
         _ = try await core.importCatalogBytes(csv: csv)
         let demo = try await core.demoDossiers()[0]
@@ -49,8 +50,38 @@ final class InboxTests: XCTestCase {
         XCTAssertGreaterThan(handled.notified, 0)
         let notes = try await core.notifications(limit: 50)
         XCTAssertFalse(notes.contains { $0.title.contains("spoof") })
+        // What a notification service extension shows: generic, without opening a core.
+        XCTAssertEqual(pushNotice(payload: push, language: .en), "Your dossier has an update")
+        XCTAssertEqual(pushNotice(payload: push, language: nil), "Hồ sơ của bạn có cập nhật mới")
+        XCTAssertNil(pushNotice(payload: "{not json", language: nil))
+        let heard = recorder.snapshot()
+        let added = heard.events.reduce(UInt32(0)) { total, event in
+            if case let .notificationsAdded(count) = event { return total + count }
+            return total
+        }
+        XCTAssertEqual(added, handled.notified)
+        XCTAssertFalse(heard.onMainThread)
         let background = try await core.backgroundRefresh(budgetSeconds: 30)
         XCTAssertEqual(background.refreshed, 1)
+        try await core.shutdown()
+    }
+
+    func testAPushTokenIsKeptUntilSomeoneSignsInAndAMalformedOneIsRefused() async throws {
+        let core = try await openFreshCore()
+        let installation = try await core.installationId()
+        XCTAssertEqual(installation.count, 32)
+        XCTAssertEqual(try await core.installationId(), installation)
+        let queued = try await core.registerPushToken(platform: .apns, token: "a1b2c3d4")
+        XCTAssertFalse(queued, "nobody is signed in: nothing to register yet")
+        do {
+            _ = try await core.registerPushToken(platform: .apns, token: "with space")
+            XCTFail("a token with a space was accepted")
+        } catch let error as LonganError {
+            guard case let .InvalidInput(message) = error else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+            XCTAssertFalse(message.contains("with space"))
+        }
         try await core.shutdown()
     }
 }

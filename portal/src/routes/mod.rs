@@ -3,6 +3,8 @@
 
 mod catalog;
 mod clock_control;
+mod device_control;
+mod devices;
 mod dossier_control;
 pub mod dossiers;
 mod feedback;
@@ -16,7 +18,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use tower_http::compression::CompressionLayer;
 
 use crate::problem::{ApiProblem, problem_for_bare_errors};
@@ -35,14 +37,17 @@ pub fn router(state: Arc<AppState>, test_control: bool, log_requests: bool) -> R
         .route("/v1/me/dossiers/{code}", get(me::one))
         .route("/v1/me/notifications", get(notifications::feed))
         .route("/v1/feedback", post(feedback::create))
-        .route("/v1/feedback/{id}", get(feedback::status));
+        .route("/v1/feedback/{id}", get(feedback::status))
+        .route("/v1/me/devices/{installation_id}", put(devices::register))
+        .route("/v1/devices/{installation_id}", delete(devices::unregister));
     if test_control {
         routes = routes
             .merge(test_control::routes())
             .merge(dossier_control::routes())
             .merge(clock_control::routes())
             .merge(limit_control::routes())
-            .merge(feedback_control::routes());
+            .merge(feedback_control::routes())
+            .merge(device_control::routes());
     }
     let minimum = state.min_client_version;
     let app = routes

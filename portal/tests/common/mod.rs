@@ -4,6 +4,7 @@
 
 pub mod dossiers;
 pub mod fake_oidc;
+pub mod log_capture;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

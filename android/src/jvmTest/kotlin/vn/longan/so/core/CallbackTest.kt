@@ -69,6 +69,6 @@ class CallbackTest {
 
     @Test
     fun theApiVersionIsTheOneTheseBindingsWereMadeFor() {
-        assertEquals(7u, apiVersion())
+        assertEquals(8u, apiVersion())
     }
 }

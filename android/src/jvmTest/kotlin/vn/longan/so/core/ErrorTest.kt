@@ -70,6 +70,6 @@ class ErrorTest {
             assertTrue(error.message ?: "", (error.message ?: "").contains("from the Kotlin tests"))
         }
         // The library still works after the panic.
-        assertEquals(7u, apiVersion())
+        assertEquals(8u, apiVersion())
     }
 }

@@ -2,6 +2,7 @@ package vn.longan.so.core
 
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotEquals
 import org.junit.Assert.assertTrue
 import org.junit.Test
@@ -60,6 +61,23 @@ class InboxTest {
         val background = core.backgroundRefresh(30u)
         assertEquals(1u, background.refreshed)
         assertEquals(0u, background.skipped)
+        core.shutdown()
+    }
+
+    @Test
+    fun aPushTokenIsKeptUntilSomeoneSignsInAndAMalformedOneIsRefused() = runBlocking {
+        val core = openFreshCore()
+        val installation = core.installationId()
+        assertEquals(32, installation.length)
+        assertEquals(installation, core.installationId())
+        assertFalse("nobody is signed in", core.registerPushToken(PushPlatform.FCM, "fcm:token-1"))
+        val refused = runCatching { core.registerPushToken(PushPlatform.FCM, "with space") }
+        val error = refused.exceptionOrNull()
+        assertTrue("$error", error is LonganException.InvalidInput)
+        assertFalse(error!!.message!!.contains("with space"))
+        val push = """{"data":{"type":"feed"}}"""
+        assertEquals("You have a new notification", pushNotice(push, Language.EN))
+        assertEquals(null, pushNotice("[1]", null))
         core.shutdown()
     }
 }
