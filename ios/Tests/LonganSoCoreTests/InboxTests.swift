@@ -55,11 +55,11 @@ final class InboxTests: XCTestCase {
         XCTAssertEqual(pushNotice(payload: push, language: nil), "Hồ sơ của bạn có cập nhật mới")
         XCTAssertNil(pushNotice(payload: "{not json", language: nil))
         let heard = recorder.snapshot()
-        let added = heard.events.reduce(UInt32(0)) { total, event in
+        let added = heard.events.reduce(UInt64(0)) { total, event in
             if case let .notificationsAdded(count) = event { return total + count }
             return total
         }
-        XCTAssertEqual(added, handled.notified)
+        XCTAssertEqual(added, UInt64(handled.notified))
         XCTAssertFalse(heard.onMainThread)
         let background = try await core.backgroundRefresh(budgetSeconds: 30)
         XCTAssertEqual(background.refreshed, 1)
@@ -70,7 +70,8 @@ final class InboxTests: XCTestCase {
         let core = try await openFreshCore()
         let installation = try await core.installationId()
         XCTAssertEqual(installation.count, 32)
-        XCTAssertEqual(try await core.installationId(), installation)
+        let again = try await core.installationId()
+        XCTAssertEqual(again, installation)
         let queued = try await core.registerPushToken(platform: .apns, token: "a1b2c3d4")
         XCTAssertFalse(queued, "nobody is signed in: nothing to register yet")
         do {
