@@ -26,6 +26,13 @@ pub struct CoreConfig {
     /// still works in demo mode).
     #[uniffi(default = None)]
     pub login: Option<LoginSettings>,
+    /// Key pins for the portal and the sign-in provider: SHA-256 of a certificate's
+    /// SubjectPublicKeyInfo, as 64 hex digits (`openssl x509 -pubkey -noout | openssl pkey
+    /// -pubin -outform DER | sha256sum`). `None` or empty: the Mozilla roots only. With pins,
+    /// a server whose chain holds none of these keys is refused (`Untrusted`); pin the current
+    /// and the next key, so a rotation does not lock phones out.
+    #[uniffi(default = None)]
+    pub pinned_keys: Option<Vec<String>>,
 }
 
 /// The app's registration at the sign-in provider (see `docs/auth.md` for the realm settings).
@@ -68,6 +75,56 @@ impl CoreConfig {
 
     pub(crate) fn log_level(&self) -> LogLevel {
         self.log_level.unwrap_or(LogLevel::Info)
+    }
+
+    /// The network settings of a phone, with the configured pins; `Err` names a malformed pin.
+    pub(crate) fn net_config(&self) -> Result<longan_core::net::NetConfig, String> {
+        let mut config = longan_core::net::NetConfig::production();
+        for pin in self.pinned_keys.iter().flatten() {
+            config.pinned_spki_sha256.push(parse_pin(pin)?);
+        }
+        Ok(config)
+    }
+}
+
+/// A pin written as 64 hex digits (spaces and colons allowed between them).
+fn parse_pin(text: &str) -> Result<[u8; 32], String> {
+    let digits: Vec<u8> = text
+        .bytes()
+        .filter(|b| !matches!(b, b' ' | b':'))
+        .collect();
+    let malformed = || format!("a key pin must be 64 hex digits, got {} characters", text.len());
+    if digits.len() != 64 {
+        return Err(malformed());
+    }
+    let mut pin = [0u8; 32];
+    for (index, pair) in digits.chunks(2).enumerate() {
+        let pair = std::str::from_utf8(pair).map_err(|_| malformed())?;
+        pin[index] = u8::from_str_radix(pair, 16).map_err(|_| malformed())?;
+    }
+    Ok(pin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_are_read_from_hex_with_or_without_separators_and_garbage_is_refused() {
+        let hex = "16e850a6b14d27c7a2761bcaba4ff07d6d1d251cca143b7c6ab25bfcfffd0cc7";
+        let pin = parse_pin(hex).unwrap();
+        assert_eq!(pin[0], 0x16);
+        assert_eq!(pin[31], 0xc7);
+        let spaced: String = hex
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| std::str::from_utf8(pair).unwrap())
+            .collect::<Vec<_>>()
+            .join(":");
+        assert_eq!(parse_pin(&spaced).unwrap(), pin);
+        assert!(parse_pin("abc").is_err());
+        assert!(parse_pin(&"zz".repeat(32)).is_err());
+        assert!(parse_pin(&"é".repeat(32)).is_err());
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use longan_core::catalog::CatalogSource;
-use longan_core::net::{HttpClient, NetConfig};
+use longan_core::net::HttpClient;
 use longan_core::portal::{DossierSource, HttpPortal};
 use longan_core::{Cancellation, Core, SeedFiles, app::read_detail_dir};
 
@@ -80,6 +80,10 @@ impl LonganCore {
         let portal_url = self.config.portal_url.clone();
         let login = self.config.login.as_ref().map(LoginSettings::to_core);
         let secure_storage = self.secure_storage.clone();
+        let net = self
+            .config
+            .net_config()
+            .map_err(|user_message| LonganError::InvalidInput { user_message })?;
         run_blocking(language, move || {
             // Opening takes a while; the slot's lock is only held to read or fill it, so calls
             // made meanwhile never wait on the open (they fail fast with StorageUnavailable).
@@ -105,7 +109,7 @@ impl LonganCore {
             };
             core = core.with_secure_store(secure);
             if let Some(login) = login {
-                let client = HttpClient::new(NetConfig::production(), core.clock().clone())
+                let client = HttpClient::new(net.clone(), core.clock().clone())
                     .map_err(|error| LonganError::from_net(error, language))?;
                 core = core.with_login(login, client);
             }
@@ -466,7 +470,11 @@ impl LonganCore {
                 },
             });
         };
-        let client = HttpClient::new(NetConfig::production(), core.clock().clone())
+        let net = self
+            .config
+            .net_config()
+            .map_err(|user_message| LonganError::InvalidInput { user_message })?;
+        let client = HttpClient::new(net, core.clock().clone())
             .map_err(|error| LonganError::from_net(error, language))?;
         Ok(HttpPortal::new(url, client))
     }

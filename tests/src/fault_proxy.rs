@@ -7,6 +7,11 @@
 //! core copes, and it reads [`FaultProxy::stats`] to check what the core actually did: how many
 //! requests it sent and how many bytes crossed the wire.
 //!
+//! When asked to ([`FaultProxy::record`]), it also keeps every request it receives and the
+//! upstream's answer ([`FaultProxy::recorded`]): the leak tests read the secrets the core sent
+//! (a PKCE verifier, a refresh token) and those it was given (every token of every refresh) from
+//! there, to look for them afterwards in logs and files.
+//!
 //! The counters are measured on the wire: they count the bytes exactly as read from and written
 //! to the client sockets, head and body, so a gzip body is counted compressed (the proxy never
 //! decodes bodies). Bytes written to the client are counted just before they are handed to the
@@ -167,6 +172,34 @@ pub struct ProxyStats {
     pub upstream_requests: u64,
 }
 
+/// One request the proxy saw while recording, and what the upstream answered.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordedExchange {
+    /// The request as forwarded: request line, headers (hop-by-hop ones replaced by
+    /// `Connection: close`) and body.
+    pub request: Vec<u8>,
+    /// The upstream's response body, a chunked one decoded (a compressed one left as it came);
+    /// empty when the upstream was not reached or the fault answered locally.
+    pub response_body: Vec<u8>,
+}
+
+impl RecordedExchange {
+    /// The request's body (after the head).
+    pub fn request_body(&self) -> &[u8] {
+        find_head_end(&self.request).map_or(&[], |end| &self.request[end..])
+    }
+
+    /// The request line, e.g. `POST /token HTTP/1.1`.
+    pub fn request_line(&self) -> String {
+        let end = self
+            .request
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .unwrap_or(self.request.len());
+        String::from_utf8_lossy(&self.request[..end]).into_owned()
+    }
+}
+
 /// A fault-injecting HTTP/1.1 proxy on `127.0.0.1`, forwarding to one upstream.
 ///
 /// It serves on its own thread; dropping it stops the thread, closes the listener and every open
@@ -269,6 +302,17 @@ impl FaultProxy {
         self.shared.bytes_from_client.store(0, Ordering::SeqCst);
         self.shared.upstream_requests.store(0, Ordering::SeqCst);
     }
+
+    /// Starts (`true`) or stops keeping the requests that start after this call and their
+    /// answers. Off by default: a benchmark's megabytes would pile up.
+    pub fn record(&self, on: bool) {
+        self.shared.recording.store(on, Ordering::SeqCst);
+    }
+
+    /// The exchanges kept so far, in the order their requests arrived.
+    pub fn recorded(&self) -> Vec<RecordedExchange> {
+        self.shared.recorded_slot().clone()
+    }
 }
 
 impl Drop for FaultProxy {
@@ -293,6 +337,9 @@ struct Shared {
     bytes_to_client: AtomicU64,
     bytes_from_client: AtomicU64,
     upstream_requests: AtomicU64,
+    /// Requests and answers are kept ([`FaultProxy::record`]).
+    recording: std::sync::atomic::AtomicBool,
+    recorded: Mutex<Vec<RecordedExchange>>,
 }
 
 impl Shared {
@@ -305,6 +352,35 @@ impl Shared {
             bytes_to_client: AtomicU64::new(0),
             bytes_from_client: AtomicU64::new(0),
             upstream_requests: AtomicU64::new(0),
+            recording: std::sync::atomic::AtomicBool::new(false),
+            recorded: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn recorded_slot(&self) -> std::sync::MutexGuard<'_, Vec<RecordedExchange>> {
+        self.recorded.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps `request` when recording; the index to attach its answer to.
+    fn record_request(&self, request: &Request) -> Option<usize> {
+        if !self.recording.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut recorded = self.recorded_slot();
+        recorded.push(RecordedExchange {
+            request: request.upstream_bytes.clone(),
+            response_body: Vec::new(),
+        });
+        Some(recorded.len() - 1)
+    }
+
+    /// Attaches the upstream's answer to the request kept at `index`.
+    fn record_response(&self, index: Option<usize>, response: &UpstreamResponse) {
+        let Some(index) = index else {
+            return;
+        };
+        if let Some(exchange) = self.recorded_slot().get_mut(index) {
+            exchange.response_body = response.decoded.as_ref().unwrap_or(&response.body).clone();
         }
     }
 
@@ -432,6 +508,7 @@ async fn exchange(client: &mut TcpStream, shared: &Shared) -> Ending {
         }
         Ok(Err(Rejection::Gone)) | Err(_) => return Ending::Close,
     };
+    let recording = shared.record_request(&request);
     let fault = shared.take_fault();
     let message = match &fault {
         Some(Fault::Stall) => {
@@ -453,6 +530,9 @@ async fn exchange(client: &mut TcpStream, shared: &Shared) -> Ending {
         }
         _ => {
             let upstream = forward(&request, shared).await;
+            if let Ok(response) = &upstream {
+                shared.record_response(recording, response);
+            }
             match (&fault, upstream) {
                 (Some(Fault::DropAfterUpstream), _) => return Ending::Close,
                 (_, Err(_)) => problem(502, PROXY_PROBLEM, None),
@@ -1312,6 +1392,36 @@ mod tests {
         let seen = upstream.requests();
         assert!(seen[0].ends_with(b"Connection: close\r\n\r\n{\"ok\":true}"));
         assert_eq!(proxy.stats().bytes_from_client, request.len() as u64);
+    }
+
+    #[test]
+    fn a_recording_proxy_keeps_each_request_and_its_answer_and_only_while_asked() {
+        let upstream = Upstream::json(br#"{"access_token":"at-1"}"#);
+        let proxy = FaultProxy::start(upstream.addr).unwrap();
+        let request = b"POST /token HTTP/1.1\r\nHost: idp\r\n\
+                        Content-Length: 18\r\n\r\ncode_verifier=v-42";
+        exchange_with(proxy.addr(), request, Duration::from_secs(5));
+        assert!(proxy.recorded().is_empty(), "off by default");
+
+        proxy.record(true);
+        let reply = exchange_with(proxy.addr(), request, Duration::from_secs(5));
+        proxy.set_fault_once(Fault::ServerErrors {
+            count: 1,
+            status: 503,
+        });
+        get(&proxy);
+        proxy.record(false);
+        get(&proxy);
+
+        assert_eq!(reply.body(), br#"{"access_token":"at-1"}"#);
+        let recorded = proxy.recorded();
+        assert_eq!(recorded.len(), 2);
+        assert_eq!(recorded[0].request_line(), "POST /token HTTP/1.1");
+        assert_eq!(recorded[0].request_body(), b"code_verifier=v-42");
+        assert_eq!(recorded[0].response_body, br#"{"access_token":"at-1"}"#);
+        // Answered by the proxy itself: kept, with no upstream answer.
+        assert!(recorded[1].request_line().starts_with("GET /v1/catalog"));
+        assert!(recorded[1].response_body.is_empty());
     }
 
     #[test]

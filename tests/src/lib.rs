@@ -3,9 +3,11 @@
 
 pub mod devset;
 pub mod fault_proxy;
+pub mod log_capture;
 pub mod oidc_fixture;
 pub mod portal_fixture;
 pub mod sqlite_backend;
+pub mod tls_server;
 
 use std::path::PathBuf;
 

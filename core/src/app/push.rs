@@ -76,7 +76,7 @@ impl Core {
                 token,
                 secret: existing.secret,
             },
-            None => Registration::new(token),
+            None => Registration::new(token)?,
         };
         let payload = RegistrationPayload {
             profile: profile.id.clone(),

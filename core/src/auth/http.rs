@@ -31,6 +31,14 @@ impl<'c> AsyncHttpClient<'c> for OidcHttp {
     type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, ExchangeError>> + Send + 'c>>;
 
     fn call(&'c self, request: HttpRequest) -> Self::Future {
-        Box::pin(self.client.exchange(request, &self.cancel))
+        Box::pin(async move {
+            let response = self.client.exchange(request, &self.cancel).await?;
+            // A busy or failing provider answers with a page openidconnect would try to read
+            // as a token answer: report it as what it is, with its Retry-After.
+            match crate::net::unavailable(&response) {
+                Some(failed) => Err(failed),
+                None => Ok(response),
+            }
+        })
     }
 }

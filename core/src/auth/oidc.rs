@@ -255,6 +255,16 @@ pub async fn refresh(
         .await
         .map_err(|error| match error {
             RequestTokenError::Request(failed) => RefreshFailure::Exchange(failed),
+            // The provider answered but the answer cannot be read: it may have rotated the
+            // refresh token meanwhile, exactly as when the answer is lost.
+            RequestTokenError::Parse(_, _) | RequestTokenError::Other(_) => {
+                RefreshFailure::Exchange(ExchangeError {
+                    error: crate::net::NetError::InvalidResponse {
+                        reason: "the token answer is not the JSON expected".into(),
+                    },
+                    maybe_delivered: true,
+                })
+            }
             other => match token_error(other) {
                 AuthError::Refused { error } => RefreshFailure::Refused(error),
                 other => RefreshFailure::Other(other),

@@ -14,7 +14,10 @@ pub fn installation_id(device: &dyn Backend) -> Result<String, DeviceError> {
             reason: "the installation id is not text".into(),
         });
     }
-    let id = format!("{:032x}", fastrand::u128(..));
+    // From the system's cryptographic generator: the id names the installation in the
+    // portal's device registrations.
+    let bytes = crate::profile::keys::random_bytes::<16>()?;
+    let id: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
     let mut batch = Batch::new();
     batch.put(INSTALLATION_KEY, id.as_bytes());
     device.apply(DEVICE_TREE, batch)?;

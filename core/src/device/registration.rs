@@ -36,13 +36,15 @@ pub struct Registration {
 }
 
 impl Registration {
-    /// A new registration of `token` with a fresh random secret (256 bits, in hex).
-    pub fn new(token: PushToken) -> Registration {
-        let secret = format!("{:032x}{:032x}", fastrand::u128(..), fastrand::u128(..));
-        Registration {
+    /// A new registration of `token` with a fresh secret: 256 bits from the system's
+    /// cryptographic generator, in hex (whoever guesses it can stop this phone's pushes).
+    pub fn new(token: PushToken) -> Result<Registration, DeviceError> {
+        let bytes = crate::profile::keys::random_bytes::<32>()?;
+        let secret: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        Ok(Registration {
             token,
             secret: Secret::new(secret),
-        }
+        })
     }
 
     /// The body of the `PUT`.
@@ -150,8 +152,8 @@ mod tests {
             token: Secret::new("fcm-token-1"),
             language: "vi".into(),
         };
-        let first = Registration::new(token.clone());
-        let second = Registration::new(token);
+        let first = Registration::new(token.clone()).unwrap();
+        let second = Registration::new(token).unwrap();
         assert_ne!(first.secret, second.secret);
         assert_eq!(first.secret.expose().len(), 64);
         assert_eq!(registration_problem(&first.to_wire()), None);
@@ -163,7 +165,8 @@ mod tests {
             platform: PushPlatform::Apns,
             token: Secret::new("apns-device-token"),
             language: "en".into(),
-        });
+        })
+        .unwrap();
         let shown = format!("{registration:?}");
         assert!(!shown.contains("apns-device-token"), "{shown}");
         assert!(!shown.contains(registration.secret.expose()), "{shown}");

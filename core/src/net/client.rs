@@ -52,7 +52,7 @@ pub struct HttpClient {
 impl HttpClient {
     /// A client under the TLS policy, with `config`'s timeouts; the clock learns server time.
     pub fn new(config: NetConfig, clock: Clock) -> Result<HttpClient, NetError> {
-        let tls = tls::client_config(&config.extra_roots_der)?;
+        let tls = tls::client_config(&config.extra_roots_der, &config.pinned_spki_sha256)?;
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .connect_timeout(config.connect_timeout)
@@ -364,6 +364,16 @@ pub(super) async fn cancelled(cancel: &Cancellation) {
     }
 }
 
+/// The rustls error behind `error`: the TLS layer hands it up wrapped in io::Errors (one in
+/// another), whose `source()` skips the wrapped error itself, so look inside them.
+fn rustls_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+        return Some(tls);
+    }
+    let inner = error.downcast_ref::<std::io::Error>()?.get_ref()?;
+    rustls_error(inner)
+}
+
 pub(super) fn transport_error(error: reqwest::Error) -> NetError {
     // The URL carries cursors today and dossier codes tomorrow: keep it out of messages.
     let error = error.without_url();
@@ -372,7 +382,7 @@ pub(super) fn transport_error(error: reqwest::Error) -> NetError {
     }
     let mut source: Option<&dyn std::error::Error> = Some(&error);
     while let Some(cause) = source {
-        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+        if let Some(tls) = rustls_error(cause) {
             return NetError::Untrusted {
                 reason: tls.to_string(),
             };

@@ -25,6 +25,11 @@ pub struct NetConfig {
     pub client_version: String,
     /// Trust anchors a deployment adds to the Mozilla roots (DER certificates).
     pub extra_roots_der: Vec<Vec<u8>>,
+    /// Key pins: SHA-256 of a DER SubjectPublicKeyInfo (RFC 7469's `pin-sha256`, as bytes).
+    /// Empty: no pinning. Otherwise a server's verified chain must hold one of these keys,
+    /// or the connection is refused ([`super::NetError::Untrusted`]). Pin the portal's
+    /// current and next keys, so a key rotation does not lock every phone out.
+    pub pinned_spki_sha256: Vec<[u8; 32]>,
 }
 
 impl NetConfig {
@@ -40,6 +45,7 @@ impl NetConfig {
             max_response_bytes: 16 * 1024 * 1024,
             client_version: env!("CARGO_PKG_VERSION").to_string(),
             extra_roots_der: Vec::new(),
+            pinned_spki_sha256: Vec::new(),
         }
     }
 

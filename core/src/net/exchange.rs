@@ -32,6 +32,30 @@ impl ExchangeError {
     }
 }
 
+/// The failure an answer stands for when the server says it is overloaded or failing (429,
+/// 5xx), with its `Retry-After`; `None` for any other status. A 429 or 503 was not processed
+/// (`maybe_delivered` false); another 5xx may have been.
+pub fn unavailable(response: &RawResponse) -> Option<ExchangeError> {
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| super::retry::parse_retry_after(value, std::time::SystemTime::now()));
+    let error = match status {
+        429 => NetError::RateLimited { retry_after },
+        500..=599 => NetError::ServerUnavailable {
+            status,
+            retry_after,
+        },
+        _ => return None,
+    };
+    Some(ExchangeError {
+        error,
+        maybe_delivered: !matches!(status, 429 | 503),
+    })
+}
+
 impl HttpClient {
     /// Sends `request` once and returns the response whatever its status.
     pub async fn exchange(

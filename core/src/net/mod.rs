@@ -7,9 +7,10 @@ mod config;
 mod error;
 mod exchange;
 mod retry;
+pub mod spki;
 mod tls;
 
 pub use client::{HttpClient, Method, Response};
 pub use config::NetConfig;
 pub use error::NetError;
-pub use exchange::{ExchangeError, RawRequest, RawResponse};
+pub use exchange::{ExchangeError, RawRequest, RawResponse, unavailable};

@@ -81,9 +81,14 @@ impl ItemState {
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
-    /// A new random key.
+    /// A new random key, from the system's generator (keys of all phones meet at the portal,
+    /// so they must not repeat; should the system fail to give randomness, a thread-local one).
     pub fn generate() -> IdempotencyKey {
-        let mut bits = fastrand::u128(..);
+        let mut bytes = [0u8; 16];
+        let mut bits = match getrandom::getrandom(&mut bytes) {
+            Ok(()) => u128::from_le_bytes(bytes),
+            Err(_) => fastrand::u128(..),
+        };
         // RFC 9562: version 4 (random), variant 10.
         bits = (bits & !(0xF << 76)) | (0x4 << 76);
         bits = (bits & !(0x3 << 62)) | (0x2 << 62);
@@ -159,6 +164,8 @@ pub struct OutboxChange {
     pub attempts: u32,
     /// When it is tried next (meaningful while queued).
     pub next_attempt_at_ms: i64,
+    /// The last failure's category (`offline`, `timeout`, …), while it is still to be retried.
+    pub last_error: Option<String>,
 }
 
 impl OutboxChange {
@@ -170,6 +177,7 @@ impl OutboxChange {
             state: item.state.clone(),
             attempts: item.attempts,
             next_attempt_at_ms: item.next_attempt_at_ms,
+            last_error: item.last_error.clone(),
         }
     }
 }

@@ -17,6 +17,19 @@ final class ErrorAndImportTests: XCTestCase {
         }
     }
 
+    func testAMalformedKeyPinIsInvalidInputAtOpen() async throws {
+        let core = LonganCore(config: CoreConfig(dataDir: freshDataDir(), pinnedKeys: ["not-a-pin"]))
+        do {
+            _ = try await core.open()
+            XCTFail("a malformed pin was accepted")
+        } catch let error as LonganError {
+            guard case let .InvalidInput(userMessage) = error else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+            XCTAssertTrue(userMessage.contains("64 hex digits"), userMessage)
+        }
+    }
+
     func testASecondCoreOnTheSameDirectoryIsBusyUntilTheFirstShutsDown() async throws {
         let dir = freshDataDir()
         let first = LonganCore(config: CoreConfig(dataDir: dir))

@@ -42,6 +42,13 @@ class ErrorTest {
     }
 
     @Test
+    fun aMalformedKeyPinIsInvalidInputAtOpen() = runBlocking {
+        val core = LonganCore(CoreConfig(dataDir = freshDataDir(), pinnedKeys = listOf("not-a-pin")))
+        val error = expect<LonganException.InvalidInput> { core.open() }
+        assertTrue(error.userMessage, error.userMessage.contains("64 hex digits"))
+    }
+
+    @Test
     fun aCallBeforeOpenSaysStorageIsUnavailable() = runBlocking {
         val core = LonganCore(CoreConfig(dataDir = freshDataDir()))
         expect<LonganException.StorageUnavailable> { core.fields(false) }
