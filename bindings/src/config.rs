@@ -89,11 +89,13 @@ impl CoreConfig {
 
 /// A pin written as 64 hex digits (spaces and colons allowed between them).
 fn parse_pin(text: &str) -> Result<[u8; 32], String> {
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| !matches!(b, b' ' | b':'))
-        .collect();
-    let malformed = || format!("a key pin must be 64 hex digits, got {} characters", text.len());
+    let digits: Vec<u8> = text.bytes().filter(|b| !matches!(b, b' ' | b':')).collect();
+    let malformed = || {
+        format!(
+            "a key pin must be 64 hex digits, got {} characters",
+            text.len()
+        )
+    };
     if digits.len() != 64 {
         return Err(malformed());
     }
