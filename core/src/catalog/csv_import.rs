@@ -174,6 +174,7 @@ fn row_to_procedure(
 mod tests {
     use super::*;
     use crate::catalog::model::Scope;
+    use proptest::prelude::*;
 
     const HEADER: &str = "\u{feff}Mã số,Tên,Cơ quan ban hành,Cơ quan thực hiện,Lĩnh vực,URL\n";
 
@@ -234,6 +235,66 @@ mod tests {
         let parsed = parse_catalog_csv(&csv).unwrap();
         assert_eq!(parsed.procedures.len(), 1);
         assert_eq!(parsed.rejected.len(), 2);
+    }
+
+    /// A CSV field: a procedure code, text with quotes, separators and line breaks, or any
+    /// bytes at all (invalid UTF-8 included).
+    fn field() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::sample::select(vec![
+                "1.001193",
+                "2.000042",
+                "1.0133611",
+                "",
+                "Đăng ký khai sinh",
+                "\"a, b\"",
+                "\"x\ny\"",
+                "\"",
+                "Sở A; Sở B",
+                "UBND tỉnh Lạng Sơn",
+                "\u{feff}",
+                "\r\n",
+            ])
+            .prop_map(|text| text.as_bytes().to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..12),
+        ]
+    }
+
+    /// A catalogue file: its header (or none), then rows of any number of fields.
+    fn catalogue_file() -> impl Strategy<Value = Vec<u8>> {
+        let row =
+            proptest::collection::vec(field(), 0..8).prop_map(|fields| fields.join(&b","[..]));
+        (any::<bool>(), proptest::collection::vec(row, 0..8)).prop_map(|(header, rows)| {
+            let mut bytes = if header {
+                HEADER.as_bytes().to_vec()
+            } else {
+                Vec::new()
+            };
+            bytes.extend(rows.join(&b"\n"[..]));
+            bytes
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn importing_any_bytes_never_panics_and_keeps_only_valid_unique_codes(
+            bytes in prop_oneof![catalogue_file(), proptest::collection::vec(any::<u8>(), 0..256)]
+        ) {
+            if let Ok(parsed) = parse_catalog_csv(&bytes) {
+                let mut seen = std::collections::HashSet::new();
+                for procedure in &parsed.procedures {
+                    prop_assert!(is_procedure_code(&procedure.code), "{:?}", procedure.code);
+                    prop_assert!(!procedure.name.is_empty());
+                    prop_assert!(seen.insert(procedure.code.clone()), "{:?}", procedure.code);
+                }
+                prop_assert!(parsed.rejected.iter().all(|row| row.line >= 1));
+            }
+        }
     }
 
     #[test]

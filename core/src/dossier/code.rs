@@ -330,6 +330,7 @@ fn opaque_form(pieces: &[Piece]) -> Result<String, DossierCodeError> {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const CANONICAL: &str = "000.00.12.H39-250315-0042";
 
@@ -626,6 +627,34 @@ pub(super) mod tests {
                     Ok(&code),
                     "{input:?} → {spelling:?} does not parse to itself"
                 );
+            }
+        }
+    }
+
+    /// Text made of what codes and their typos are made of, now and then any character.
+    fn code_like_text() -> impl Strategy<Value = String> {
+        let pieces: Vec<char> = "0123456789AHhZ.-- /_–—\u{2011}。１Ｈ\"()\u{200b}\u{301}đ"
+            .chars()
+            .collect();
+        let character = prop_oneof![
+            6 => proptest::sample::select(pieces),
+            1 => any::<char>(),
+        ];
+        proptest::collection::vec(character, 0..60).prop_map(String::from_iter)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn parsing_any_text_never_panics_and_a_parsed_code_parses_to_itself(
+            input in prop_oneof![code_like_text(), any::<String>()]
+        ) {
+            if let Ok(code) = DossierCode::parse(&input) {
+                prop_assert_eq!(DossierCode::parse(code.as_str()), Ok(code.clone()), "{:?}", input);
             }
         }
     }

@@ -282,6 +282,7 @@ fn percent_decode(text: &str, plus_is_space: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const CANONICAL: &str = "000.00.12.H39-250315-0042";
 
@@ -471,6 +472,37 @@ mod tests {
                     Ok(&code),
                     "{payload:?}"
                 );
+            }
+        }
+    }
+
+    /// Payloads put together from the pieces of links, `key:value` text and JSON, with
+    /// valid codes among them, now and then any character.
+    fn payload() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => proptest::sample::select(vec![
+                "https://", "dichvucong.tayninh.gov.vn", "/", "hoso", "?", "ma", "maHoSo", "=",
+                "&", "#", "%", "%2D", "%E2%80%93", "%F", "+", ":", ";", "MaHS", "{", "\"", "}",
+                " ", "\n", "ó", "\u{200b}", "www.", ".", "-", "000.00.12.H39-250315-0042",
+                "00.12.h39 250315 0042", "TNH-2025-000042",
+            ]).prop_map(String::from),
+            1 => any::<String>(),
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn reading_any_payload_never_panics_and_a_found_code_parses_to_itself(
+            payload in payload()
+        ) {
+            if let Ok(code) = from_qr_payload(&payload) {
+                prop_assert_eq!(DossierCode::parse(code.as_str()), Ok(code.clone()), "{:?}", payload);
             }
         }
     }

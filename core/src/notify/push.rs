@@ -107,6 +107,7 @@ impl PushNudge {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const CODE: &str = "000.00.12.H39-250315-0042";
 
@@ -180,6 +181,49 @@ mod tests {
         assert_eq!(parse_push(&huge).unwrap_err().reason, "payload too large");
         let deep = format!("{}{}", "[".repeat(4_000), "]".repeat(4_000));
         assert_eq!(parse_push(&deep).unwrap_err().reason, "not JSON");
+    }
+
+    /// Payloads of the accepted shapes with any type and code, and any text at all.
+    fn payload() -> impl Strategy<Value = String> {
+        let value = prop_oneof![
+            proptest::sample::select(vec!["dossier", "feed", CODE, "Dossier", ""])
+                .prop_map(String::from),
+            any::<String>(),
+        ]
+        .prop_map(|text| serde_json::Value::String(text).to_string());
+        let value = prop_oneof![
+            3 => value,
+            1 => proptest::sample::select(vec!["1", "null", "{}", "[]", "true"]).prop_map(String::from),
+        ];
+        let shaped = (value.clone(), value, 0..4usize).prop_map(|(kind, code, shape)| {
+            let data = format!(r#"{{"type": {kind}, "code": {code}}}"#);
+            match shape {
+                0 => data,
+                1 => format!(r#"{{"data": {data}}}"#),
+                2 => format!(r#"{{"message": {{"data": {data}}}}}"#),
+                _ => format!(
+                    r#"{{"aps": {{"content-available": 1}}, "type": {kind}, "code": {code}}}"#
+                ),
+            }
+        });
+        prop_oneof![3 => shaped, 1 => any::<String>()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn reading_any_payload_never_panics_and_a_nudge_names_a_canonical_code(
+            payload in payload()
+        ) {
+            if let Ok(PushNudge::Dossier { code }) = parse_push(&payload) {
+                let reparsed = DossierCode::parse(&code).map(|code| code.as_str().to_string());
+                prop_assert_eq!(reparsed, Ok(code));
+            }
+        }
     }
 
     #[test]

@@ -226,6 +226,7 @@ fn decode_vni(word: &[char]) -> Option<(Vec<char>, Tone)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn decoded(query: &str) -> String {
         decode_keystrokes(query).unwrap_or_else(|| query.to_string())
@@ -276,6 +277,39 @@ mod tests {
             "lltp",
         ] {
             assert_eq!(decode_keystrokes(query), None, "{query}");
+        }
+    }
+
+    /// Queries as typed with the Vietnamese keyboard off (Telex and VNI keys, digits, spaces),
+    /// now and then with any character at all.
+    fn typed_query() -> impl Strategy<Value = String> {
+        let keys: Vec<char> = "aaeeoouuwwiyddsfrxjzhnkgtcmplqvb0123456789 "
+            .chars()
+            .collect();
+        let character = prop_oneof![
+            8 => proptest::sample::select(keys),
+            1 => proptest::sample::select(vec!['A', 'D', 'W', 'ó', 'đ', '\u{301}', '-', '.']),
+            1 => any::<char>(),
+        ];
+        proptest::collection::vec(character, 0..32).prop_map(String::from_iter)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn decoding_any_query_never_panics_and_leaves_nothing_to_decode_again(
+            query in typed_query()
+        ) {
+            let lowered = query.to_lowercase();
+            if let Some(decoded) = decode_keystrokes(&lowered) {
+                prop_assert_ne!(&decoded, &lowered);
+                prop_assert_eq!(decode_keystrokes(&decoded), None, "{:?} → {:?}", lowered, decoded);
+            }
+            let _ = decode_keystrokes(&query);
         }
     }
 }

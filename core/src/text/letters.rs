@@ -67,11 +67,11 @@ pub fn lower(c: char) -> char {
         'ƣ' | 'Ƣ' => 'ư',
         _ if c.is_ascii() => c.to_ascii_lowercase(),
         _ => {
-            let mut lowered = c.to_lowercase();
-            match (lowered.next(), lowered.next()) {
-                (Some(single), None) => single,
-                _ => c,
-            }
+            // `İ` is the one letter whose lower case is two characters (`i` and a combining
+            // dot). Keeping the upper-case letter left it upper case in every key, so a word
+            // folded twice changed; its lower-case letter without the dot is what matching
+            // wants (the dot is a mark, and marks are folded away anyway).
+            c.to_lowercase().next().unwrap_or(c)
         }
     }
 }
@@ -260,5 +260,12 @@ mod tests {
         assert_eq!(lower('Ƣ'), 'ư');
         assert_eq!(lower('Đ'), 'đ');
         assert_eq!(lower('Ẫ'), 'ẫ');
+    }
+
+    #[test]
+    fn lower_maps_the_capital_i_with_a_dot_to_a_plain_lower_case_i() {
+        // Found by the folding property in normalize.rs: `İ` used to stay upper case.
+        assert_eq!(lower('İ'), 'i');
+        assert!(is_vowel('İ'));
     }
 }

@@ -38,8 +38,12 @@ pub(crate) fn display_cow(text: &str) -> std::borrow::Cow<'_, str> {
     if already {
         return std::borrow::Cow::Borrowed(text);
     }
+    // Repairs first, composition last: `ƣ` followed by a combining tone mark only composes
+    // once it is `ư` (`sƣ̉` → `sử`), and a mark separated from its letter by an invisible
+    // character only composes once that character is gone. Composing first left such text
+    // in NFD, so its tone was lost by the keys and a second pass changed it.
     std::borrow::Cow::Owned(
-        text.nfc()
+        text.chars()
             .filter(|c| !is_invisible(*c))
             .map(|c| match c {
                 'ƣ' => 'ư',
@@ -48,6 +52,7 @@ pub(crate) fn display_cow(text: &str) -> std::borrow::Cow<'_, str> {
                 _ if c.is_control() => ' ',
                 _ => c,
             })
+            .nfc()
             .collect(),
     )
 }
@@ -77,7 +82,9 @@ fn push_canonical_word(out: &mut String, word: &[char]) {
     }
     match toneless(word) {
         Some((letters, tone)) => out.extend(place_tone(&letters, tone)),
-        None => out.extend(word.iter()),
+        // Lower-casing can make a letter composable with the mark after it (`İ̀` → `ì`):
+        // compose again so the canonical form stays NFC.
+        None => out.extend(word.iter().copied().nfc()),
     }
 }
 
@@ -133,7 +140,12 @@ pub fn word_keys(word: &[char]) -> WordKeys {
         (stripped, Tone::Level)
     });
     unify_final_y(&mut letters);
-    let folded: String = letters.iter().map(|&c| strip_marks(c)).collect();
+    // The rule again on the bare letters: a word that is a syllable only once its marks are
+    // gone (`ĉy`, a letter from outside Vietnamese) must fold as the bare word does, or the
+    // folded key of a folded key would differ.
+    let mut bare: Vec<char> = letters.iter().map(|&c| strip_marks(c)).collect();
+    unify_final_y(&mut bare);
+    let folded: String = bare.into_iter().collect();
     let mut exact: String = letters.iter().collect();
     if tone != Tone::Level {
         exact.push(tone.digit());
@@ -146,6 +158,8 @@ pub fn word_keys(word: &[char]) -> WordKeys {
 pub fn fold_key(text: &str) -> String {
     words(text)
         .map(|word| word_keys(&word).folded)
+        // A "word" of stray combining marks folds to nothing; it must not leave a space.
+        .filter(|folded| !folded.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -175,6 +189,7 @@ pub(crate) fn split_words(display: &str) -> std::vec::IntoIter<Vec<char>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn keys(word: &str) -> WordKeys {
         word_keys(&word.chars().collect::<Vec<_>>())
@@ -193,6 +208,51 @@ mod tests {
     fn normalize_repairs_the_legacy_u_horn_letter() {
         assert_eq!(normalize("Ngƣời"), "người");
         assert_eq!(display_form("Ngƣời Ƣu"), "Người Ưu");
+    }
+
+    #[test]
+    fn a_tone_mark_after_the_legacy_u_horn_letter_is_kept() {
+        // Found by the NFC and idempotence properties below: the mark stayed apart from `ư`.
+        assert_eq!(display_form("Sƣ\u{309} dụng"), "Sử dụng");
+        assert_eq!(normalize("sƣ\u{309} dụng"), "sử dụng");
+        assert_eq!(normalize("ƣ\u{300}ềò"), "ừềò");
+        assert_eq!(fold_key("sƣ\u{309}"), fold_key("sử"));
+    }
+
+    #[test]
+    fn a_mark_separated_from_its_letter_by_an_invisible_character_joins_it() {
+        assert_eq!(display_form("e\u{200b}\u{301}"), "é");
+        assert_eq!(normalize("Đa\u{feff}\u{306}ng"), "đăng");
+    }
+
+    #[test]
+    fn the_capital_i_with_a_dot_folds_like_any_i() {
+        // Found by the folding property below: the key kept an upper-case `I`.
+        assert_eq!(fold_key("İ"), "i");
+        assert_eq!(fold_key(&fold_key("İ")), fold_key("İ"));
+    }
+
+    #[test]
+    fn a_stray_mark_after_a_space_leaves_no_empty_word_in_the_folded_key() {
+        // Found by the folding property below: `a ̀` folded to `a ` and then to `a`.
+        assert_eq!(fold_key("Hộ tịch \u{300}"), "ho tich");
+        assert_eq!(fold_key("\u{301}"), "");
+    }
+
+    #[test]
+    fn a_word_that_is_a_syllable_only_without_its_marks_folds_like_the_bare_word() {
+        // Found by the search_text fuzz target: `ĉy` folded to `cy`, and `cy` to `ci`.
+        assert_eq!(fold_key("ĉy"), "ci");
+        assert_eq!(fold_key("ĉy"), fold_key("cy"));
+        assert_eq!(keys("thủy").folded, "thuy");
+    }
+
+    #[test]
+    fn a_word_lowered_into_a_composable_letter_is_composed_again() {
+        // Found by the NFC property below: `İ̀` lowered to `i` and a loose grave accent.
+        let canonical = normalize("İ\u{300}àò");
+        assert_eq!(canonical, "ìàò");
+        assert!(unicode_normalization::is_nfc(&canonical));
     }
 
     #[test]
@@ -236,6 +296,76 @@ mod tests {
         assert_eq!(keys("mĩ"), keys("mỹ"));
         assert_ne!(keys("thủy").folded, keys("thủi").folded);
         assert_eq!(keys("thủy").folded, "thuy");
+    }
+
+    /// Lower-case Vietnamese letters in NFC, every vowel with every tone.
+    const VIETNAMESE_LETTERS: &str = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộ\
+                                      ơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ";
+
+    /// Text as people and scrapers produce it: Vietnamese letters in both cases, the legacy
+    /// `ƣ`, loose combining marks, invisible and control characters, punctuation, and now and
+    /// then any character at all.
+    fn vietnamese_text() -> impl Strategy<Value = String> {
+        let letters: Vec<char> = VIETNAMESE_LETTERS.chars().collect();
+        let upper: Vec<char> = letters
+            .iter()
+            .map(|c| c.to_uppercase().next().unwrap_or(*c))
+            .collect();
+        let others = vec![
+            ' ', ' ', ',', '.', '-', '(', '1', '9', 'ƣ', 'Ƣ', '\u{300}', '\u{301}', '\u{303}',
+            '\u{309}', '\u{323}', '\u{302}', '\u{306}', '\u{31b}', '\u{200b}', '\u{200e}',
+            '\u{feff}', '\u{ad}', '\n', '\u{1b}', 'İ', 'ß', 'ǅ', 'Ω', 'K',
+        ];
+        let character = prop_oneof![
+            4 => proptest::sample::select(letters),
+            2 => proptest::sample::select(upper),
+            2 => proptest::sample::select(others),
+            1 => any::<char>(),
+        ];
+        proptest::collection::vec(character, 0..40).prop_map(String::from_iter)
+    }
+
+    fn config() -> ProptestConfig {
+        // 256 cases (proptest's default; PROPTEST_CASES=N for a deeper run). A failure becomes
+        // a named regression test rather than a file beside the code.
+        ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn normalising_twice_gives_the_same_text_as_normalising_once(text in vietnamese_text()) {
+            let once = normalize(&text);
+            prop_assert_eq!(normalize(&once), once);
+        }
+
+        #[test]
+        fn folding_twice_gives_the_same_key_as_folding_once(text in vietnamese_text()) {
+            let once = fold_key(&text);
+            prop_assert_eq!(fold_key(&once), once);
+        }
+
+        #[test]
+        fn nfc_and_nfd_input_give_the_same_canonical_form_and_keys(text in vietnamese_text()) {
+            let nfc: String = text.nfc().collect();
+            let nfd: String = text.nfd().collect();
+            prop_assert_eq!(normalize(&nfc), normalize(&nfd));
+            prop_assert_eq!(fold_key(&nfc), fold_key(&nfd));
+            let keys = |text: &str| words(text).map(|word| word_keys(&word)).collect::<Vec<_>>();
+            prop_assert_eq!(keys(&nfc), keys(&nfd));
+        }
+
+        #[test]
+        fn the_display_form_and_the_canonical_form_are_nfc(text in vietnamese_text()) {
+            let display = display_form(&text);
+            prop_assert!(unicode_normalization::is_nfc(&display), "{:?} → {:?}", text, display);
+            let canonical = normalize(&text);
+            prop_assert!(unicode_normalization::is_nfc(&canonical), "{:?} → {:?}", text, canonical);
+        }
     }
 
     #[test]

@@ -100,10 +100,26 @@ pub struct Channel {
 /// A processing time that reads as an amount and a unit, e.g. `5 ngày làm việc`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ProcessingTime {
-    /// How many units; fractional because the portal allows e.g. `0,5 ngày`.
+    /// How many units; fractional because the portal allows e.g. `0,5 ngày`. Always finite.
+    #[serde(deserialize_with = "finite_amount")]
     pub amount: f32,
     /// The unit.
     pub unit: TimeUnit,
+}
+
+/// Reads an amount, refusing numbers too large for `f32`. JSON decoding would read `1e39` as
+/// infinity, which JSON encodes as `null`: a record fetched from a portal would be stored in
+/// the cache and then fail to read back, and drop out of the catalogue. (Found by the
+/// `wire_json` fuzz target's round trip.)
+fn finite_amount<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f32, D::Error> {
+    let amount = f32::deserialize(deserializer)?;
+    if amount.is_finite() {
+        Ok(amount)
+    } else {
+        Err(serde::de::Error::custom(
+            "a processing time's amount must be a finite number",
+        ))
+    }
 }
 
 /// Unit of a processing time.

@@ -455,6 +455,28 @@ fn truncated_records_give_partial_data_or_an_error_but_never_panic() {
 }
 
 #[test]
+fn a_processing_time_too_large_for_its_type_is_refused_when_decoding() {
+    // Found by the wire_json fuzz target: `1e39` decoded as infinity, was stored as `null`
+    // and the cached record could no longer be read.
+    let time = |amount: &str| {
+        serde_json::from_str::<ProcessingTime>(&format!(
+            r#"{{"amount": {amount}, "unit": "WorkingDays"}}"#
+        ))
+    };
+    assert_eq!(time("0.5").unwrap().amount, 0.5);
+    assert_eq!(time("3.4e38").unwrap().amount, 3.4e38);
+    for amount in ["1e39", "-1e39", "1e300"] {
+        let error = time(amount).unwrap_err();
+        assert!(error.to_string().contains("finite"), "{amount}: {error}");
+    }
+    let stored = serde_json::to_string(&time("7").unwrap()).unwrap();
+    assert_eq!(
+        serde_json::from_str::<ProcessingTime>(&stored).unwrap(),
+        time("7").unwrap()
+    );
+}
+
+#[test]
 fn garbage_of_markdown_fragments_never_panics() {
     #[rustfmt::skip]
     let fragments = [
