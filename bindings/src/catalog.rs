@@ -127,6 +127,14 @@ pub struct OpenReport {
     pub cache_rebuilt_because: Option<String>,
     /// The data directory was new.
     pub new_directory: bool,
+    /// Personal data in `state/` may be missing after damage on disk (a full disk, a failing
+    /// card): the app should tell the citizen that recent changes may need to be made again.
+    pub state_lost_anything: bool,
+    /// Acknowledged writes the damage took, all kinds together.
+    pub state_lost_writes: u64,
+    /// What was wrong with `state/` and what was done, in English for logs and support; `None`
+    /// when it opened as it was left.
+    pub state_damage: Option<String>,
 }
 
 /// The catalogue at a glance.
@@ -211,11 +219,15 @@ impl From<ImportReport> for ImportSummary {
 
 impl OpenReport {
     pub(crate) fn new(outcome: &OpenOutcome, procedures: usize) -> OpenReport {
+        let damage = outcome.store.state_damage.as_ref();
         OpenReport {
             procedures: procedures as u64,
             cache_rebuilt: outcome.store.cache_rebuilt_because.is_some(),
             cache_rebuilt_because: outcome.store.cache_rebuilt_because.clone(),
             new_directory: outcome.store.state_created,
+            state_lost_anything: damage.is_some_and(|damage| damage.lost_anything()),
+            state_lost_writes: damage.map_or(0, |damage| damage.lost_write_count()),
+            state_damage: damage.map(|damage| damage.describe()),
         }
     }
 }

@@ -118,6 +118,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     // A desktop has no keystore: the core's default keeps tokens and data keys in owner-only
     // files in <data dir>/secrets.
     let core = Core::open_source(&data_dir, seed.as_ref(), source)?;
+    // On stderr so `--json` output stays parseable; the description holds no record contents.
+    if let Some(damage) = &core.open_outcome().store.state_damage {
+        eprintln!(
+            "longan: warning: the data directory was damaged: {}",
+            damage.describe()
+        );
+    }
     if core.catalog_len() == 0 && !matches!(cli.command, Command::Catalog(_)) {
         return Err(Failure::new(
             "not_found",

@@ -6,6 +6,7 @@ pub mod fault_proxy;
 pub mod log_capture;
 pub mod oidc_fixture;
 pub mod portal_fixture;
+pub mod reliability_doc;
 pub mod sqlite_backend;
 pub mod tls_server;
 

@@ -16,6 +16,7 @@ use longan_core::net::{HttpClient, NetConfig};
 use longan_core::portal::HttpPortal;
 use longan_core::{Cancellation, Core};
 use longan_tests::portal_fixture::{Fixture, small_seed};
+use longan_tests::reliability_doc::write_generated_section;
 
 /// What the child said it had done before it was killed.
 #[derive(Default)]
@@ -100,24 +101,6 @@ fn check(core: &Core, acked: &Acknowledged) -> Vec<String> {
         }
     }
     problems
-}
-
-fn write_into_docs(generated: &str) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/reliability.md");
-    let Ok(doc) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let (start, end) = (
-        "<!-- generated:crash:start -->",
-        "<!-- generated:crash:end -->",
-    );
-    let (Some(from), Some(to)) = (doc.find(start), doc.find(end)) else {
-        return;
-    };
-    let updated = format!("{}{start}\n{generated}{}", &doc[..from], &doc[to..]);
-    if updated != doc {
-        let _ = std::fs::write(path, updated);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -224,5 +207,5 @@ async fn a_core_killed_at_random_moments_loses_no_acknowledged_write_and_deliver
         acked.feedback.len() >= 5,
         "the run did too little to prove anything"
     );
-    write_into_docs(&summary);
+    write_generated_section("crash", &summary);
 }

@@ -28,6 +28,7 @@ use longan_portal::PortalConfig;
 use longan_tests::fault_proxy::{Fault, FaultProxy};
 use longan_tests::oidc_fixture::{APP_REDIRECT_URI, CLIENT_ID, OidcProvider};
 use longan_tests::portal_fixture::{Fixture, small_seed};
+use longan_tests::reliability_doc::write_generated_section;
 use longan_tests::tls_server::TlsServer;
 
 /// The operations, in the order of the matrix's rows.
@@ -623,23 +624,6 @@ fn markdown(results: &BTreeMap<(Op, Case), Cell>) -> String {
     text
 }
 
-/// Replaces the generated part of `docs/reliability.md` between its markers.
-fn write_into_docs(marker: &str, generated: &str) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/reliability.md");
-    let Ok(doc) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let start = format!("<!-- generated:{marker}:start -->");
-    let end = format!("<!-- generated:{marker}:end -->");
-    let (Some(from), Some(to)) = (doc.find(&start), doc.find(&end)) else {
-        return;
-    };
-    let updated = format!("{}{start}\n{generated}{}", &doc[..from], &doc[to..]);
-    if updated != doc {
-        let _ = std::fs::write(path, updated);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_under_every_fault_gets_its_error_category_and_recovers_with_writes_once() {
     let world = World::start().await;
@@ -674,7 +658,7 @@ async fn every_operation_under_every_fault_gets_its_error_category_and_recovers_
         MAX_RESPONSE_BYTES / 1024
     );
     if wrong.is_empty() {
-        write_into_docs("fault-matrix", &generated);
+        write_generated_section("fault-matrix", &generated);
     }
     assert!(
         wrong.is_empty(),

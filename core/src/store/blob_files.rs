@@ -3,6 +3,11 @@
 //! tree node holding it is rewritten, and the copies stay until sled's cleaner runs: a fresh
 //! catalogue import left eleven 2 MB copies of the index behind. A file replaced atomically
 //! leaves exactly one.
+//!
+//! Each file starts with a checksum of its contents. sled checks every record it reads; a plain
+//! file has nothing of the kind, and a flipped byte in the index can still decode, into wrong
+//! search results. A blob that does not read back as written reads as absent, which callers
+//! already handle by rebuilding it (blobs only hold rebuildable values).
 
 use std::fs;
 use std::io::Write as _;
@@ -12,6 +17,9 @@ use super::error::StoreError;
 
 /// Folder, inside a database's directory, that holds its blob files.
 pub const BLOB_FOLDER: &str = "longan-blobs";
+/// What a blob file starts with: this, then the checksum of the contents (8 bytes), then them.
+const MAGIC: &[u8; 4] = b"LBL1";
+const HEADER_BYTES: usize = MAGIC.len() + 8;
 
 fn io(error: std::io::Error) -> StoreError {
     StoreError::Io {
@@ -38,10 +46,48 @@ fn blob_path(directory: &Path, name: &str) -> Result<PathBuf, StoreError> {
     Ok(directory.join(BLOB_FOLDER).join(name))
 }
 
-/// Reads a blob; `None` when it was never written.
+/// A 64-bit checksum of `bytes`, made to catch damage, not tampering, and to stay cheap on
+/// the cold-open path (the index is megabytes). Each step mixes one 8-byte word in with a
+/// bijection of the running value, so a change confined to one word always changes the result;
+/// the length is mixed in first, so a cut is always seen.
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut hash = (bytes.len() as u64).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        hash = (hash ^ word).wrapping_mul(K).rotate_left(31);
+    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    hash = (hash ^ u64::from_le_bytes(last))
+        .wrapping_mul(K)
+        .rotate_left(31);
+    // Final mix (the murmur3 finaliser), so nearby inputs give unrelated sums.
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash
+}
+
+/// The contents of a blob file, if it is whole.
+fn contents(file: &[u8]) -> Option<&[u8]> {
+    let (header, contents) = file.split_at_checked(HEADER_BYTES)?;
+    let (magic, sum) = header.split_at(MAGIC.len());
+    (magic == MAGIC && sum == checksum(contents).to_le_bytes()).then_some(contents)
+}
+
+/// Reads a blob; `None` when it was never written, or when it does not read back as written
+/// (damaged, cut short, or from before blobs had checksums): the caller rebuilds it.
 pub fn read(directory: &Path, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
     match fs::read(blob_path(directory, name)?) {
-        Ok(bytes) => Ok(Some(bytes)),
+        Ok(file) => match contents(&file) {
+            Some(contents) => Ok(Some(contents.to_vec())),
+            None => {
+                log::warn!("blob {name} is damaged; it reads as absent and will be rebuilt");
+                Ok(None)
+            }
+        },
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(error) => Err(io(error)),
     }
@@ -58,7 +104,9 @@ pub fn write(directory: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreErro
     let sequence = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temporary = folder.join(format!("{name}.{}.{sequence}.tmp", std::process::id()));
     let mut file = fs::File::create(&temporary).map_err(io)?;
-    file.write_all(bytes)
+    file.write_all(MAGIC)
+        .and_then(|_| file.write_all(&checksum(bytes).to_le_bytes()))
+        .and_then(|_| file.write_all(bytes))
         .and_then(|_| file.sync_all())
         .map_err(io)?;
     drop(file);
@@ -94,4 +142,45 @@ pub fn size(directory: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blob_reads_back_as_written_and_any_damage_reads_as_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let written: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        write(dir.path(), "index", &written).unwrap();
+        assert_eq!(read(dir.path(), "index").unwrap(), Some(written.clone()));
+        let path = dir.path().join(BLOB_FOLDER).join("index");
+        let file = fs::read(&path).unwrap();
+        for at in 0..file.len() {
+            let mut damaged = file.clone();
+            damaged[at] ^= 1 << (at % 8);
+            fs::write(&path, &damaged).unwrap();
+            assert_eq!(read(dir.path(), "index").unwrap(), None, "byte {at}");
+        }
+        for length in [0, 3, HEADER_BYTES, file.len() - 1] {
+            fs::write(&path, &file[..length]).unwrap();
+            assert_eq!(read(dir.path(), "index").unwrap(), None, "cut at {length}");
+        }
+        fs::write(&path, &file[HEADER_BYTES..]).unwrap();
+        assert_eq!(read(dir.path(), "index").unwrap(), None, "no header");
+    }
+
+    #[test]
+    fn the_checksum_sees_every_single_bit_flip_and_every_cut() {
+        let bytes: Vec<u8> = (0..64u8).collect();
+        let sum = checksum(&bytes);
+        for bit in 0..bytes.len() * 8 {
+            let mut flipped = bytes.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            assert_ne!(checksum(&flipped), sum, "bit {bit}");
+        }
+        for length in 0..bytes.len() {
+            assert_ne!(checksum(&bytes[..length]), sum, "cut at {length}");
+        }
+    }
 }

@@ -1,10 +1,12 @@
 //! The sled implementation of [`Backend`], with sled's known hazards contained: a small page
 //! cache, a panic on a corrupt file turned into an error, an explicit flush before every
-//! acknowledgement.
+//! acknowledgement, and a count of acknowledged writes that shows when sled's recovery dropped
+//! some ([`super::acknowledged`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+use super::acknowledged::{Acknowledged, Check};
 use super::backend::{Backend, Batch, Entries, Write};
 use super::blob_files;
 use super::error::{Area, StoreError};
@@ -17,6 +19,10 @@ pub struct SledBackend {
     db: sled::Db,
     area: Area,
     directory: std::path::PathBuf,
+    /// Every write is counted, and what the open found missing. Lost cache writes only cost a
+    /// re-sync, but a damaged segment header makes sled drop every later write at each reopen,
+    /// so a cache that lost some is rebuilt rather than kept.
+    acknowledged: (Acknowledged, Check),
 }
 
 /// How long opening waits for a database that is still closing.
@@ -24,7 +30,8 @@ const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl SledBackend {
     /// Opens (creating if needed) the database at `path`. A panic inside sled while reading a
-    /// damaged file becomes [`StoreError::Corrupt`].
+    /// damaged file becomes [`StoreError::Corrupt`]. Also checks that the database still holds
+    /// every write acknowledged before ([`SledBackend::lost_writes`]).
     pub fn open(path: &Path, area: Area) -> Result<SledBackend, StoreError> {
         // sled finishes closing a database on background threads (log writes still in flight
         // hold its file lock for a moment after the last handle is dropped), so a reopen right
@@ -42,19 +49,21 @@ impl SledBackend {
     }
 
     fn open_once(path: &Path, area: Area) -> Result<SledBackend, StoreError> {
-        let config = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_CAPACITY_BYTES)
-            .mode(sled::Mode::LowSpace);
-        let opened = catch_unwind(AssertUnwindSafe(|| config.open()));
+        let config = config(path);
+        let opened = catch_unwind(AssertUnwindSafe(|| {
+            let db = config.open()?;
+            let acknowledged = Acknowledged::open(path, &db)?;
+            Ok((db, acknowledged))
+        }));
         match opened {
-            Ok(Ok(db)) => {
+            Ok(Ok((db, acknowledged))) => {
                 // Only one opener per directory gets here, so leftovers are nobody's.
                 blob_files::remove_leftovers(path);
                 Ok(SledBackend {
                     db,
                     area,
                     directory: path.to_path_buf(),
+                    acknowledged,
                 })
             }
             Ok(Err(error)) => Err(StoreError::from_sled(area, error)),
@@ -65,20 +74,103 @@ impl SledBackend {
         }
     }
 
-    fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
-        self.guard(|db| db.open_tree(name))
+    /// What the open found missing of the writes acknowledged before.
+    pub fn lost_writes(&self) -> Check {
+        self.acknowledged.1.clone()
     }
 
-    /// Runs a sled call, turning both its errors and its panics into [`StoreError`].
-    fn guard<T>(&self, call: impl FnOnce(&sled::Db) -> sled::Result<T>) -> Result<T, StoreError> {
-        match catch_unwind(AssertUnwindSafe(|| call(&self.db))) {
-            Ok(result) => result.map_err(|error| StoreError::from_sled(self.area, error)),
+    /// Copies every record this database can still read, tree by tree and as stored (the
+    /// counts of acknowledged writes included, uncounted), into a new database at `path`.
+    /// Returns the trees that could not be read to their end; what was read of them is copied.
+    pub fn copy_readable_into(&self, path: &Path) -> Result<Vec<String>, StoreError> {
+        let mut unreadable = Vec::new();
+        let copied = catch_unwind(AssertUnwindSafe(|| -> sled::Result<()> {
+            let fresh = config(path).open()?;
+            for name in self.db.tree_names() {
+                let mut batch = sled::Batch::default();
+                let whole = catch_unwind(AssertUnwindSafe(|| -> sled::Result<()> {
+                    for entry in self.db.open_tree(&name)?.iter() {
+                        let (key, value) = entry?;
+                        batch.insert(key, value);
+                    }
+                    Ok(())
+                }));
+                if !matches!(whole, Ok(Ok(()))) {
+                    unreadable.push(String::from_utf8_lossy(&name).into_owned());
+                }
+                fresh.open_tree(&name)?.apply_batch(batch)?;
+            }
+            fresh.flush()?;
+            Ok(())
+        }));
+        match copied {
+            Ok(Ok(())) => Ok(unreadable),
+            Ok(Err(error)) => Err(StoreError::from_sled(self.area, error)),
             Err(panic) => Err(StoreError::Corrupt {
                 area: self.area,
                 reason: panic_reason(&panic),
             }),
         }
     }
+
+    /// Runs one write and flushes it, counted in the database (in the same flush) and then in
+    /// the record beside it.
+    fn write(
+        &self,
+        tree: &str,
+        write: impl FnOnce(&sled::Db) -> sled::Result<()>,
+    ) -> Result<(), StoreError> {
+        let pending = self.acknowledged.0.begin(tree);
+        self.guard(|db| {
+            write(db)?;
+            pending.count_in(db)?;
+            db.flush()?;
+            Ok(())
+        })?;
+        pending.acknowledged();
+        Ok(())
+    }
+
+    fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        self.guard(|db| db.open_tree(name))
+    }
+
+    /// Runs a sled call, turning both its errors and its panics into [`StoreError`].
+    /// Damage sled only meets when it reads the page (its recovery does not read old segments)
+    /// is remembered, so the next open repairs the database.
+    fn guard<T>(&self, call: impl FnOnce(&sled::Db) -> sled::Result<T>) -> Result<T, StoreError> {
+        let result = match catch_unwind(AssertUnwindSafe(|| call(&self.db))) {
+            Ok(result) => result.map_err(|error| StoreError::from_sled(self.area, error)),
+            Err(panic) => Err(StoreError::Corrupt {
+                area: self.area,
+                reason: panic_reason(&panic),
+            }),
+        };
+        if let Err(StoreError::Corrupt { reason, .. }) = &result {
+            // Best effort: if this is lost, the next read finds the damage again.
+            let _ = std::fs::write(self.directory.join(DAMAGE_SEEN), reason);
+        }
+        result
+    }
+}
+
+/// Written beside a database when a read or write in use met damage; holds what sled said.
+pub const DAMAGE_SEEN: &str = "longan-damage-seen";
+
+/// What a read or write met since the database was last repaired, if it met damage. The store
+/// repairs such a database on open (rebuilds the cache, copies out what `state/` still holds).
+pub fn damage_seen(path: &Path) -> Option<String> {
+    std::fs::read(path.join(DAMAGE_SEEN))
+        .ok()
+        .map(|reason| String::from_utf8_lossy(&reason).into_owned())
+}
+
+/// The one configuration every database of the store is opened with.
+fn config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(CACHE_CAPACITY_BYTES)
+        .mode(sled::Mode::LowSpace)
 }
 
 fn panic_reason(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -97,8 +189,8 @@ impl Backend for SledBackend {
             .map(|found| found.map(|v| v.to_vec()))
     }
 
-    fn apply(&self, tree: &str, batch: Batch) -> Result<(), StoreError> {
-        let tree = self.tree(tree)?;
+    fn apply(&self, name: &str, batch: Batch) -> Result<(), StoreError> {
+        let tree = self.tree(name)?;
         let mut sled_batch = sled::Batch::default();
         for write in batch.into_writes() {
             match write {
@@ -106,11 +198,7 @@ impl Backend for SledBackend {
                 Write::Delete(key) => sled_batch.remove(key),
             }
         }
-        self.guard(|db| {
-            tree.apply_batch(sled_batch)?;
-            db.flush()?;
-            Ok(())
-        })
+        self.write(name, |_| tree.apply_batch(sled_batch))
     }
 
     fn scan_prefix(&self, tree: &str, prefix: &[u8]) -> Result<Entries, StoreError> {
@@ -122,13 +210,9 @@ impl Backend for SledBackend {
         })
     }
 
-    fn clear(&self, tree: &str) -> Result<(), StoreError> {
-        let tree = self.tree(tree)?;
-        self.guard(|db| {
-            tree.clear()?;
-            db.flush()?;
-            Ok(())
-        })
+    fn clear(&self, name: &str) -> Result<(), StoreError> {
+        let tree = self.tree(name)?;
+        self.write(name, |_| tree.clear())
     }
 
     fn size_on_disk(&self) -> Result<u64, StoreError> {

@@ -69,6 +69,28 @@ class ErrorTest {
     }
 
     @Test
+    fun aDamagedCacheIsRebuiltOnOpenAndTheReportSaysSoWhileStateIsUntouched() = runBlocking {
+        val dir = freshDataDir()
+        val first = LonganCore(CoreConfig(dataDir = dir))
+        val fresh = first.open()
+        assertTrue(fresh.newDirectory)
+        assertEquals(null, fresh.stateDamage)
+        first.importCatalogBytes(Seed.civilStatusCsv.readBytes())
+        first.shutdown()
+        java.io.File(dir, "cache").walkTopDown().filter { it.isFile }.forEach { it.writeBytes(ByteArray(4096) { 0xA5.toByte() }) }
+        val second = LonganCore(CoreConfig(dataDir = dir))
+        val report = second.open()
+        assertTrue(report.cacheRebuilt)
+        assertTrue(report.cacheRebuiltBecause!!.isNotEmpty())
+        assertEquals(0uL, report.procedures)
+        assertEquals(false, report.newDirectory)
+        assertEquals(false, report.stateLostAnything)
+        assertEquals(0uL, report.stateLostWrites)
+        assertEquals(null, report.stateDamage)
+        second.shutdown()
+    }
+
+    @Test
     fun aRustPanicSurfacesAsAnException() {
         try {
             debugPanic("from the Kotlin tests")
