@@ -465,9 +465,14 @@ fn a_processing_time_too_large_for_its_type_is_refused_when_decoding() {
     };
     assert_eq!(time("0.5").unwrap().amount, 0.5);
     assert_eq!(time("3.4e38").unwrap().amount, 3.4e38);
+    // The wording depends on serde_json's features, which other crates of the workspace
+    // switch on (with `arbitrary_precision` the number itself is "out of range").
     for amount in ["1e39", "-1e39", "1e300"] {
-        let error = time(amount).unwrap_err();
-        assert!(error.to_string().contains("finite"), "{amount}: {error}");
+        let error = time(amount).unwrap_err().to_string();
+        assert!(
+            error.contains("finite") || error.contains("out of range"),
+            "{amount}: {error}"
+        );
     }
     let stored = serde_json::to_string(&time("7").unwrap()).unwrap();
     assert_eq!(
