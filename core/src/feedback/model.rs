@@ -6,7 +6,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::error::FeedbackError;
 use crate::portal::wire::{
     FeedbackCategory, FeedbackContact, FeedbackRequest, GeoPoint, MAX_CONTACT_NAME_CHARS,
-    MAX_FEEDBACK_TEXT_CHARS, MAX_PHOTO_REF_CHARS,
+    MAX_FEEDBACK_TEXT_CHARS, MAX_PHOTO_REF_CHARS, Redacted,
 };
 
 /// Every category, in the order a form lists them.
@@ -58,8 +58,9 @@ pub fn parse_category(name: &str) -> Result<FeedbackCategory, FeedbackError> {
         .ok_or(FeedbackError::BadCategory)
 }
 
-/// A feedback as the citizen wrote it, before it is checked.
-#[derive(Debug, Clone, PartialEq)]
+/// A feedback as the citizen wrote it, before it is checked. Its `Debug` shows lengths, not
+/// the citizen's words, name or phone.
+#[derive(Clone, PartialEq)]
 pub struct Feedback {
     /// What it is about.
     pub category: FeedbackCategory,
@@ -73,6 +74,19 @@ pub struct Feedback {
     pub contact_name: Option<String>,
     /// A phone number to call back.
     pub contact_phone: Option<String>,
+}
+
+impl std::fmt::Debug for Feedback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Feedback")
+            .field("category", &self.category)
+            .field("text", &Redacted(Some(&self.text)))
+            .field("location", &self.location.is_some())
+            .field("photo_ref", &self.photo_ref.is_some())
+            .field("contact_name", &Redacted(self.contact_name.as_deref()))
+            .field("contact_phone", &Redacted(self.contact_phone.as_deref()))
+            .finish()
+    }
 }
 
 impl Feedback {
@@ -177,6 +191,20 @@ fn usable(text: &str, max_chars: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_of_a_draft_and_its_request_shows_lengths_not_the_citizens_words() {
+        let mut draft = Feedback::new(FeedbackCategory::Traffic, "Ổ gà trước chợ Bến Lức");
+        draft.contact_name = Some("Nguyễn Thị Lan".into());
+        draft.contact_phone = Some("0912 345 678".into());
+        let request = draft.validate().unwrap();
+        for printed in [format!("{draft:?}"), format!("{request:?}")] {
+            for secret in ["Ổ gà", "Nguyễn", "0912", "345"] {
+                assert!(!printed.contains(secret), "{secret} in {printed}");
+            }
+            assert!(printed.contains("<22 chars>"), "{printed}");
+        }
+    }
 
     #[test]
     fn a_draft_is_tidied_into_the_request() {

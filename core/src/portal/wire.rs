@@ -222,7 +222,7 @@ pub struct GeoPoint {
 
 /// How the service may reach the citizen about a feedback (both optional: feedback may be
 /// anonymous).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedbackContact {
     /// A name to address the citizen by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,8 +233,9 @@ pub struct FeedbackContact {
 }
 
 /// `POST /v1/feedback`: a citizen's feedback (phản ánh, kiến nghị) to the 1022 service.
-/// Personal data: the text and the contact are never logged, on either side.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Personal data: the text and the contact are never logged, on either side (its `Debug`
+/// says only how long they are).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedbackRequest {
     /// What it is about.
     pub category: FeedbackCategory,
@@ -249,6 +250,39 @@ pub struct FeedbackRequest {
     /// How to reach the citizen, when they want to be reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<FeedbackContact>,
+}
+
+/// How a personal text shows in `Debug`: its length, never its words.
+pub(crate) struct Redacted<'a>(pub(crate) Option<&'a str>);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(text) => write!(f, "<{} chars>", text.chars().count()),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+impl std::fmt::Debug for FeedbackContact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedbackContact")
+            .field("name", &Redacted(self.name.as_deref()))
+            .field("phone", &Redacted(self.phone.as_deref()))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for FeedbackRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedbackRequest")
+            .field("category", &self.category)
+            .field("text", &Redacted(Some(&self.text)))
+            .field("location", &self.location.is_some())
+            .field("photo_ref", &self.photo_ref.is_some())
+            .field("contact", &self.contact)
+            .finish()
+    }
 }
 
 /// Where a feedback is in the service's hands.
