@@ -66,6 +66,19 @@ impl StoreError {
             sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
                 StoreError::Busy
             }
+            // sled reads its own files to a length it wrote there: running out of bytes, or
+            // bytes it cannot decode, is a file cut short or damaged, not a failing system.
+            sled::Error::Io(io)
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+                ) =>
+            {
+                StoreError::Corrupt {
+                    area,
+                    reason: format!("a file ends early or cannot be decoded: {io}"),
+                }
+            }
             sled::Error::Io(io) => StoreError::Io {
                 reason: io.to_string(),
             },
@@ -78,5 +91,33 @@ impl StoreError {
                 reason: other.to_string(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error as IoError, ErrorKind};
+
+    #[test]
+    fn a_file_cut_short_is_damage_and_a_full_disk_is_an_io_failure() {
+        let cut = sled::Error::Io(IoError::new(
+            ErrorKind::UnexpectedEof,
+            "failed to fill whole buffer",
+        ));
+        assert!(matches!(
+            StoreError::from_sled(Area::State, cut),
+            StoreError::Corrupt {
+                area: Area::State,
+                ..
+            }
+        ));
+        let full = sled::Error::Io(IoError::new(ErrorKind::StorageFull, "no space left"));
+        assert!(matches!(
+            StoreError::from_sled(Area::State, full),
+            StoreError::Io { .. }
+        ));
+        let locked = sled::Error::Io(IoError::other("could not acquire lock on db"));
+        assert_eq!(StoreError::from_sled(Area::Cache, locked), StoreError::Busy);
     }
 }
