@@ -4,7 +4,9 @@
 //! writes missing), the database is not trusted with new writes: a damaged segment header, for
 //! one, lets sled open and accept writes that its next recovery drops again. So every record
 //! sled can still read is copied into a new database in [`STAGING`], and the directories are
-//! swapped: the damaged one is kept as [`KEPT`] (replacing an older one), never deleted.
+//! swapped: the damaged one is kept as [`KEPT`] (replacing an older one), never deleted. A
+//! `state/` sled cannot open at all is kept the same way, and an empty database takes its
+//! place ([`start_empty`]).
 //!
 //! The swap survives a crash at any point: the copy is marked complete only once it is on
 //! disk, an incomplete copy is discarded (the damaged `state/` is still in place, and the next
@@ -53,8 +55,30 @@ pub fn salvage(
         fs::remove_dir_all(&staging).map_err(io)?;
     }
     let unreadable = damaged.copy_readable_into(&staging)?;
-    // Also what lives beside sled's files: the record of acknowledged writes (already brought
-    // up to date by the open that found the damage) and the blobs.
+    drop(damaged);
+    swap_in(data_dir)?;
+    Ok((SledBackend::open(&state, Area::State)?, unreadable))
+}
+
+/// Sets aside a `state/` that sled cannot open at all (kept as [`KEPT`], like a salvaged one)
+/// and opens a new empty database in its place. The record of acknowledged writes goes with
+/// it, so the open counts every write the old database held as lost and says so.
+pub fn start_empty(data_dir: &Path) -> Result<SledBackend, StoreError> {
+    let staging = data_dir.join(STAGING);
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(io)?;
+    }
+    fs::create_dir_all(&staging).map_err(io)?;
+    swap_in(data_dir)?;
+    SledBackend::open(&data_dir.join(STATE), Area::State)
+}
+
+/// Brings what lives beside sled's files into [`STAGING`] — the record of acknowledged writes
+/// (already brought up to date by the open that found the damage) and the blobs — marks the
+/// copy complete once it is on disk, and swaps it in.
+fn swap_in(data_dir: &Path) -> Result<(), StoreError> {
+    let state = data_dir.join(STATE);
+    let staging = data_dir.join(STAGING);
     for name in SLOT_FILES {
         if state.join(name).exists() {
             fs::copy(state.join(name), staging.join(name)).map_err(io)?;
@@ -64,9 +88,7 @@ pub fn salvage(
     let marker = fs::File::create(staging.join(COMPLETE)).map_err(io)?;
     marker.sync_all().map_err(io)?;
     sync_dir(&staging)?;
-    drop(damaged);
-    finish_interrupted(data_dir)?;
-    Ok((SledBackend::open(&state, Area::State)?, unreadable))
+    finish_interrupted(data_dir)
 }
 
 /// Completes a salvage a crash interrupted, or discards an incomplete copy. Called before

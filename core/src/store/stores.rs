@@ -29,14 +29,18 @@ pub struct OpenReport {
 
 /// What an open found wrong with `state/`. It names trees and counts, never record contents.
 ///
-/// Whenever sled's files were found damaged (the first three fields), every record sled could
-/// still read was copied into a fresh `state/`, and the damaged database kept beside it as
-/// `state.damaged/` ([`super::salvage`]).
+/// Whenever sled's files were found damaged (refused, found in use, lost writes), every record
+/// sled could still read was copied into a fresh `state/`, and the damaged database kept beside
+/// it as `state.damaged/` ([`super::salvage`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StateDamage {
     /// sled refused the database as it was (this reason); its snapshot and configuration were
     /// set aside and it was reopened from its log alone.
     pub reopened_from_log_because: Option<String>,
+    /// sled refused the database both as it was and from its log alone (this reason): nothing
+    /// in it could be read. It was kept as `state.damaged/` and an empty `state/` took its
+    /// place; every write it held is counted in `lost_writes` when its record allows.
+    pub started_empty_because: Option<String>,
     /// A read or write since the last open met damage (this reason): sled only checks an old
     /// part of its log when it reads it. That call failed with an error at the time.
     pub found_in_use: Option<String>,
@@ -59,7 +63,9 @@ impl StateDamage {
 
     /// Something may be missing from `state/` (as opposed to nothing lost, or only unchecked).
     pub fn lost_anything(&self) -> bool {
-        !self.lost_writes.is_empty() || !self.unreadable_trees.is_empty()
+        self.started_empty_because.is_some()
+            || !self.lost_writes.is_empty()
+            || !self.unreadable_trees.is_empty()
     }
 
     /// One English sentence for logs and support: which parts were hit and how, no contents.
@@ -67,6 +73,11 @@ impl StateDamage {
         let mut parts = Vec::new();
         if let Some(reason) = &self.reopened_from_log_because {
             parts.push(format!("reopened from its log ({reason})"));
+        }
+        if let Some(reason) = &self.started_empty_because {
+            parts.push(format!(
+                "unreadable even from its log, started empty ({reason})"
+            ));
         }
         if let Some(reason) = &self.found_in_use {
             parts.push(format!("damage met while in use ({reason})"));
@@ -107,8 +118,17 @@ impl Stores {
     /// recreated empty (see [`OpenReport`]). A `state/` that sled refuses is reopened from its
     /// log; acknowledged writes it no longer holds are counted; a damaged one is replaced by a
     /// copy of what it still holds and kept beside it ([`OpenReport::state_damage`]). One that
-    /// cannot be reopened is an error, and is never deleted.
+    /// sled cannot open even from its log is kept beside an empty one that takes its place; the
+    /// core never deletes a damaged `state/` (only the one an earlier repair kept).
     pub fn open(directory: &Path) -> Result<Stores, StoreError> {
+        Stores::open_with(directory, |path| SledBackend::open(path, Area::State))
+    }
+
+    /// [`Stores::open`] with the opening of `state/`'s files given (see [`open_state_with`]).
+    fn open_with(
+        directory: &Path,
+        open_state_files: impl Fn(&Path) -> Result<SledBackend, StoreError>,
+    ) -> Result<Stores, StoreError> {
         let started = Instant::now();
         std::fs::create_dir_all(directory).map_err(|error| StoreError::Io {
             reason: error.to_string(),
@@ -116,18 +136,23 @@ impl Stores {
         let claim = DirectoryClaim::claim(directory)?;
         salvage::finish_interrupted(directory)?;
         let found_in_use = damage_seen(&directory.join("state"));
-        let (mut state, reopened_from_log_because) = open_state(&directory.join("state"))?;
+        let opened = open_state_with(directory, open_state_files)?;
+        let mut state = opened.backend;
         let lost = state.lost_writes();
         let mut state_damage = StateDamage {
-            reopened_from_log_because,
+            reopened_from_log_because: opened.reopened_from_log_because,
+            started_empty_because: opened.started_empty_because,
             found_in_use,
             lost_writes: lost.lost,
             unreadable_trees: Vec::new(),
             unverified_because: lost.unverified_because,
         };
-        if state_damage.reopened_from_log_because.is_some()
-            || state_damage.found_in_use.is_some()
-            || !state_damage.lost_writes.is_empty()
+        // A database that started empty has nothing to copy, and copying it would replace the
+        // damaged one kept beside it.
+        if state_damage.started_empty_because.is_none()
+            && (state_damage.reopened_from_log_because.is_some()
+                || state_damage.found_in_use.is_some()
+                || !state_damage.lost_writes.is_empty())
         {
             let (fresh, unreadable) = salvage::salvage(state, directory)?;
             log::warn!(
@@ -139,10 +164,12 @@ impl Stores {
             state = fresh;
             state_damage.unreadable_trees = unreadable;
         }
-        let reopened = state_damage.reopened_from_log_because.is_some();
+        let reopened = state_damage.reopened_from_log_because.is_some()
+            || state_damage.started_empty_because.is_some();
         let state_damage = (state_damage != StateDamage::default()).then_some(state_damage);
         let new_format = upgrade(&state, Area::State, STATE_FORMAT, STATE_MIGRATIONS)?.is_none();
-        // A database reopened from a log with nothing left in it is not a new directory.
+        // A database reopened from a log with nothing left in it, or started over, is not a
+        // new directory.
         let state_created = new_format && !reopened;
         let (cache, cache_rebuilt_because) = open_cache(&directory.join("cache"))?;
         Ok(Stores {
@@ -185,23 +212,61 @@ impl Stores {
     }
 }
 
-/// Opens `state/`; if sled refuses it, reopens it from its log (see [`repair`]) and says why.
-fn open_state(path: &Path) -> Result<(SledBackend, Option<String>), StoreError> {
-    match SledBackend::open(path, Area::State) {
-        Err(refused @ StoreError::Corrupt { .. }) => {
-            repair::set_aside(path)?;
-            match SledBackend::open(path, Area::State) {
-                Ok(state) => {
-                    log::warn!("state/ was reopened from its log: {refused}");
-                    Ok((state, Some(refused.to_string())))
-                }
-                Err(_) => {
-                    repair::restore(path)?;
-                    Err(refused)
-                }
-            }
+/// How `state/` came to be open.
+struct OpenedState {
+    backend: SledBackend,
+    reopened_from_log_because: Option<String>,
+    started_empty_because: Option<String>,
+}
+
+/// Opens `state/` of the data directory `directory`; if sled refuses it, reopens it from its
+/// log (see [`repair`]); if sled refuses that too, keeps it aside and starts an empty one
+/// ([`salvage::start_empty`]). Says which happened and why. `open` opens sled's files; a test
+/// gives one that refuses both ways, as a few databases in the deep corruption run do (no
+/// small seeded damage does).
+fn open_state_with(
+    directory: &Path,
+    open: impl Fn(&Path) -> Result<SledBackend, StoreError>,
+) -> Result<OpenedState, StoreError> {
+    let path = directory.join("state");
+    let refused = match open(&path) {
+        Err(refused @ StoreError::Corrupt { .. }) => refused,
+        other => {
+            return other.map(|backend| OpenedState {
+                backend,
+                reopened_from_log_because: None,
+                started_empty_because: None,
+            });
         }
-        other => other.map(|state| (state, None)),
+    };
+    repair::set_aside(&path)?;
+    match open(&path) {
+        Ok(backend) => {
+            log::warn!("state/ was reopened from its log: {refused}");
+            Ok(OpenedState {
+                backend,
+                reopened_from_log_because: Some(refused.to_string()),
+                started_empty_because: None,
+            })
+        }
+        Err(again @ StoreError::Corrupt { .. }) => {
+            // Nothing in it can be read, so nothing is kept by refusing to go on; the files
+            // stay, as they were, in state.damaged/ for support.
+            repair::restore(&path)?;
+            let reason = format!("{refused}; from its log alone: {again}");
+            log::warn!(
+                "state/ cannot be opened at all and is kept aside; starting empty: {reason}"
+            );
+            Ok(OpenedState {
+                backend: salvage::start_empty(directory)?,
+                reopened_from_log_because: None,
+                started_empty_because: Some(reason),
+            })
+        }
+        Err(other) => {
+            repair::restore(&path)?;
+            Err(other)
+        }
     }
 }
 
@@ -493,6 +558,89 @@ mod tests {
         let stores = Stores::open(dir.path()).unwrap();
         assert_eq!(stores.report().state_damage, None);
         assert_eq!(stores.report().cache_rebuilt_because, None);
+    }
+
+    #[test]
+    fn a_state_sled_refuses_even_from_its_log_is_kept_aside_and_an_empty_one_counts_what_it_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        let stores = Stores::open(dir.path()).unwrap();
+        for n in 0..3 {
+            put(stores.state(), "follows", &n.to_string(), "gone");
+        }
+        drop(stores);
+        wait_until_closed(&state);
+        let refusals = std::cell::Cell::new(0);
+        let refuse_twice = |path: &Path| {
+            refusals.set(refusals.get() + 1);
+            if refusals.get() <= 2 {
+                return Err(StoreError::Corrupt {
+                    area: Area::State,
+                    reason: format!("refusal {}", refusals.get()),
+                });
+            }
+            SledBackend::open(path, Area::State)
+        };
+
+        let stores = Stores::open_with(dir.path(), refuse_twice).unwrap();
+
+        let damage = stores.report().state_damage.clone().unwrap();
+        let reason = damage.started_empty_because.clone().unwrap();
+        assert!(
+            reason.contains("refusal 1") && reason.contains("refusal 2"),
+            "{reason}"
+        );
+        assert!(damage.lost_anything());
+        assert!(
+            damage.lost_writes.contains(&("follows".to_string(), 3)),
+            "{damage:?}"
+        );
+        assert!(damage.describe().contains("started empty"));
+        assert!(!stores.report().state_created);
+        assert_eq!(keys(stores.state(), "follows"), 0);
+        // The refused database is kept whole, its snapshot and configuration put back.
+        let kept = dir.path().join("state.damaged");
+        assert!(kept.join("db").exists() && kept.join("conf").exists());
+        put(stores.state(), "follows", "new", "kept");
+        drop(stores);
+        wait_until_closed(&state);
+        let stores = Stores::open(dir.path()).unwrap();
+        assert_eq!(stores.report().state_damage, None);
+        assert_eq!(keys(stores.state(), "follows"), 1);
+        assert!(kept.join("db").exists());
+    }
+
+    #[test]
+    fn a_state_that_cannot_be_reached_the_second_time_is_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        let stores = Stores::open(dir.path()).unwrap();
+        put(stores.state(), "follows", "k", "kept");
+        drop(stores);
+        wait_until_closed(&state);
+        let calls = std::cell::Cell::new(0);
+        let refuse_then_fail = |_: &Path| {
+            calls.set(calls.get() + 1);
+            Err(match calls.get() {
+                1 => StoreError::Corrupt {
+                    area: Area::State,
+                    reason: "refused".to_string(),
+                },
+                _ => StoreError::Io {
+                    reason: "no space left on device".to_string(),
+                },
+            })
+        };
+
+        let error = Stores::open_with(dir.path(), refuse_then_fail)
+            .err()
+            .unwrap();
+
+        assert!(matches!(error, StoreError::Io { .. }), "{error:?}");
+        assert!(!dir.path().join("state.damaged").exists());
+        let stores = Stores::open(dir.path()).unwrap();
+        assert_eq!(stores.report().state_damage, None);
+        assert_eq!(keys(stores.state(), "follows"), 1);
     }
 
     fn walk(dir: &Path) -> Vec<PathBuf> {
