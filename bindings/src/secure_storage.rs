@@ -12,7 +12,9 @@ use crate::error::LonganError;
 /// values are a few hundred bytes. Called on Rust threads; must not block for long.
 #[uniffi::export(with_foreign)]
 pub trait SecureStorage: Send + Sync {
-    /// The value stored under `name`, or `None`.
+    /// The value stored under `name`, or `None` when there is none. Throw when the store
+    /// cannot be read right now (a keychain before the first unlock): `None` for a key the
+    /// core wrote means the key is lost, and the data sealed with it starts afresh.
     fn get(&self, name: String) -> Result<Option<Vec<u8>>, LonganError>;
     /// Stores `value` under `name`, replacing what was there.
     fn put(&self, name: String, value: Vec<u8>) -> Result<(), LonganError>;

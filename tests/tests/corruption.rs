@@ -892,7 +892,7 @@ async fn every_damaged_file_opens_without_a_panic_with_the_cache_rebuilt_and_eve
 }
 
 #[tokio::test]
-async fn a_sealed_record_damaged_past_the_engines_checksums_fails_authentication_and_is_never_read_as_another()
+async fn a_sealed_record_damaged_past_the_engines_checksums_fails_authentication_and_the_list_shows_the_others()
  {
     let dir = tempfile::tempdir().unwrap();
     let written = build(dir.path()).await;
@@ -925,11 +925,11 @@ async fn a_sealed_record_damaged_past_the_engines_checksums_fails_authentication
         }
     }
     assert_eq!(refused, 1, "exactly the damaged record fails to open");
-    // The list over all of them: it fails as a whole (one record cannot be authenticated) or
-    // shows the intact ones as written; never a record rebuilt from damaged bytes.
-    if let Ok(followed) = core.followed_dossiers() {
-        for found in followed {
-            assert_eq!(Some(&found), written.dossiers[&found.dossier.code].last());
-        }
+    // The list over all of them shows the intact ones as written and leaves the damaged one
+    // out; never a record rebuilt from damaged bytes.
+    let followed = core.followed_dossiers().unwrap();
+    assert_eq!(followed.len(), written.dossiers.len() - 1);
+    for found in followed {
+        assert_eq!(Some(&found), written.dossiers[&found.dossier.code].last());
     }
 }

@@ -32,11 +32,7 @@ impl Core {
         }
         let registry = self.registry();
         let profile = registry.current(self.clock.now_ms())?;
-        let key = registry
-            .key_of(&profile.id)?
-            .ok_or_else(|| ProfileError::Corrupt {
-                reason: "the profile's key is missing from the secure store".into(),
-            })?;
+        let key = registry.key_for(&profile.id)?;
         *cached = Some((profile.clone(), key.clone()));
         drop(cached);
         self.adopt_unsealed_dossiers(&profile)?;
@@ -150,5 +146,39 @@ fn profile_error(error: crate::device::DeviceError) -> ProfileError {
         other => ProfileError::Corrupt {
             reason: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::auth::MemorySecureStore;
+    use crate::feedback::{Feedback, FeedbackCategory};
+
+    #[test]
+    fn a_core_whose_keystore_came_back_empty_opens_and_goes_on_with_a_new_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = Core::open(dir.path(), None)
+            .unwrap()
+            .with_secure_store(Arc::new(MemorySecureStore::new()));
+        let before = core.current_profile().unwrap();
+        core.queue_feedback(&Feedback::new(FeedbackCategory::Other, "Góp ý trước"))
+            .unwrap();
+        drop(core);
+
+        // The files restored onto a new phone; the keystore's entries were not.
+        let core = Core::open(dir.path(), None)
+            .unwrap()
+            .with_secure_store(Arc::new(MemorySecureStore::new()));
+
+        let after = core.current_profile().unwrap();
+        assert_ne!(after.id, before.id);
+        assert!(core.feedback_list().unwrap().is_empty());
+        let id = core
+            .queue_feedback(&Feedback::new(FeedbackCategory::Other, "Góp ý sau"))
+            .unwrap();
+        assert_eq!(core.feedback_list().unwrap()[0].id, id);
     }
 }

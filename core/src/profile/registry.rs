@@ -48,7 +48,9 @@ impl<'a> Registry<'a> {
         ))
     }
 
-    /// Every profile, oldest first.
+    /// Every profile, oldest first. Entries sealed with a device key the secure store no longer
+    /// holds (a backup restored without the keystore) cannot be read and are left out, so the
+    /// device goes on with a new first profile rather than failing every call.
     pub fn list(&self) -> Result<Vec<Profile>, ProfileError> {
         let mut profiles = self
             .sealed()?
@@ -136,11 +138,25 @@ impl<'a> Registry<'a> {
         keys::load(self.secure, &keys::profile_key_name(id))
     }
 
+    /// The key of a profile that exists. When the secure store lost it (the keystore was
+    /// reset or not restored with the files, or a removal was interrupted), the records sealed
+    /// with it can never be read again: the profile gets a new key and starts them afresh,
+    /// rather than failing every call (scans leave the old records out).
+    pub fn key_for(&self, id: &str) -> Result<DataKey, ProfileError> {
+        if let Some(key) = self.key_of(id)? {
+            return Ok(key);
+        }
+        self.get(id)?;
+        log::warn!(
+            "a profile's key is missing from the secure store; its sealed records are \
+             unreadable and it starts afresh with a new key"
+        );
+        keys::load_or_create(self.secure, &keys::profile_key_name(id))
+    }
+
     /// The sealed view of one profile's personal trees.
     pub fn personal(&self, id: &str) -> Result<SealedBackend<&'a dyn Backend>, ProfileError> {
-        let key = self
-            .key_of(id)?
-            .ok_or_else(|| ProfileError::NotFound { id: id.to_string() })?;
+        let key = self.key_for(id)?;
         Ok(SealedBackend::new(self.state, &profile_namespace(id), &key))
     }
 
@@ -201,5 +217,64 @@ mod tests {
             registry.add("  ", ProfileKind::Own, 5),
             Err(ProfileError::BadName { .. })
         ));
+        assert!(matches!(
+            registry.personal(&helped.id),
+            Err(ProfileError::NotFound { .. })
+        ));
+    }
+
+    fn follow(personal: &dyn Backend, code: &str) {
+        let mut batch = Batch::new();
+        batch.put(code.as_bytes().to_vec(), b"followed".to_vec());
+        personal.apply("dossiers", batch).unwrap();
+    }
+
+    #[test]
+    fn files_restored_without_their_keys_give_a_new_first_profile_instead_of_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let stores = Stores::open(dir.path()).unwrap();
+        let secure = MemorySecureStore::new();
+        let registry = Registry::new(stores.state(), &secure);
+        let old = registry.current(1).unwrap();
+        follow(
+            &registry.personal(&old.id).unwrap(),
+            "000.00.00.H49-250101-0001",
+        );
+
+        // A backup restored onto a new phone: the files came back, the keystore did not.
+        let restored = MemorySecureStore::new();
+        let registry = Registry::new(stores.state(), &restored);
+        let fresh = registry.current(2).unwrap();
+
+        assert_ne!(fresh.id, old.id);
+        assert_eq!(registry.list().unwrap(), vec![fresh.clone()]);
+        let personal = registry.personal(&fresh.id).unwrap();
+        assert!(personal.scan_prefix("dossiers", b"").unwrap().is_empty());
+        follow(&personal, "000.00.00.H49-250101-0002");
+        assert_eq!(personal.scan_prefix("dossiers", b"").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_profile_whose_key_was_lost_starts_its_records_afresh_under_a_new_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let stores = Stores::open(dir.path()).unwrap();
+        let secure = MemorySecureStore::new();
+        let registry = Registry::new(stores.state(), &secure);
+        let own = registry.current(1).unwrap();
+        follow(
+            &registry.personal(&own.id).unwrap(),
+            "000.00.00.H49-250101-0001",
+        );
+        let lost = registry.key_of(&own.id).unwrap().unwrap();
+        secure.delete(&keys::profile_key_name(&own.id)).unwrap();
+
+        let personal = registry.personal(&own.id).unwrap();
+
+        assert!(personal.scan_prefix("dossiers", b"").unwrap().is_empty());
+        let renewed = registry.key_of(&own.id).unwrap().unwrap();
+        assert_ne!(renewed.derive("t"), lost.derive("t"));
+        assert_eq!(registry.current(2).unwrap(), own);
+        follow(&personal, "000.00.00.H49-250101-0002");
+        assert_eq!(personal.scan_prefix("dossiers", b"").unwrap().len(), 1);
     }
 }
