@@ -399,10 +399,10 @@ async fn tokens_secrets_and_subjects_never_reach_the_log() {
     let lines = log_lines().lock().unwrap().clone();
     let access = longan_portal::ACCESS_LOG_TARGET;
     for logged in [
-        "PUT /v1/me/devices/phone-log 200",
-        "PUT /v1/me/devices/phone-log 422",
-        "DELETE /v1/devices/phone-log 404",
-        "DELETE /v1/devices/phone-log 204",
+        "PUT /v1/me/devices/{installation_id} 200",
+        "PUT /v1/me/devices/{installation_id} 422",
+        "DELETE /v1/devices/{installation_id} 404",
+        "DELETE /v1/devices/{installation_id} 204",
     ] {
         let found = lines
             .iter()
@@ -415,6 +415,7 @@ async fn tokens_secrets_and_subjects_never_reach_the_log() {
         SECRET_2,
         fake_oidc::CITIZEN_3,
         "citizen-3",
+        "phone-log",
     ] {
         assert!(
             lines.iter().all(|line| !line.contains(private)),
