@@ -55,9 +55,20 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], ProfileError> {
     Ok(bytes)
 }
 
-/// The secure-store name of a profile's key.
+/// The secure-store name of a profile's first key.
 pub fn profile_key_name(profile_id: &str) -> String {
     format!("profile-key.{profile_id}")
+}
+
+/// The secure-store name of generation `generation` of the key first named `first`. A key the
+/// store no longer gives back is replaced under the next generation's name, never written over:
+/// a store that answered "absent" by mistake (read while locked, a decryption that failed once)
+/// still holds the real key.
+pub fn generation_name(first: &str, generation: u32) -> String {
+    match generation {
+        0 => first.to_string(),
+        n => format!("{first}.g{n}"),
+    }
 }
 
 /// The key stored under `name`, created and stored if there is none yet.

@@ -24,6 +24,24 @@ pub struct Profile {
     pub kind: ProfileKind,
     /// When it was created (milliseconds since the Unix epoch).
     pub created_at_ms: i64,
+    /// Which generation of its key seals its records: 0 until the secure store lost a key
+    /// (see [`super::keys::generation_name`]).
+    #[serde(default, skip_serializing_if = "is_first")]
+    pub key_generation: u32,
+}
+
+fn is_first(generation: &u32) -> bool {
+    *generation == 0
+}
+
+impl Profile {
+    /// The secure-store name of the key that seals its records now.
+    pub fn key_name(&self) -> String {
+        super::keys::generation_name(
+            &super::keys::profile_key_name(&self.id),
+            self.key_generation,
+        )
+    }
 }
 
 /// The label of the profile a device starts with.
