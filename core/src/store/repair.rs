@@ -23,6 +23,9 @@ use super::error::StoreError;
 pub const DAMAGED_FOLDER: &str = "longan-damaged";
 /// The log: copied, never moved, since the reopening reads it.
 const LOG_FILE: &str = "db";
+/// In [`DAMAGED_FOLDER`] from the moment it holds a whole copy until the repair is concluded
+/// or undone: an open that finds it was killed mid-repair, and puts the files back first.
+const PENDING: &str = "longan-repair-pending";
 
 fn io(error: std::io::Error) -> StoreError {
     StoreError::Io {
@@ -50,6 +53,7 @@ fn derived_files(directory: &Path) -> Result<Vec<PathBuf>, StoreError> {
 /// so that the next open rebuilds them from the log.
 pub fn set_aside(directory: &Path) -> Result<(), StoreError> {
     let kept = directory.join(DAMAGED_FOLDER);
+    // Only a concluded repair's folder gets here ([`finish_interrupted`] ran first).
     if kept.exists() {
         fs::remove_dir_all(&kept).map_err(io)?;
     }
@@ -57,18 +61,24 @@ pub fn set_aside(directory: &Path) -> Result<(), StoreError> {
     let log = directory.join(LOG_FILE);
     if log.exists() {
         fs::copy(&log, kept.join(LOG_FILE)).map_err(io)?;
+        fs::File::open(kept.join(LOG_FILE))
+            .and_then(|copy| copy.sync_all())
+            .map_err(io)?;
     }
+    // Nothing is moved before the copy of the log is whole and the folder says so.
+    let pending = fs::File::create(kept.join(PENDING)).map_err(io)?;
+    pending.sync_all().map_err(io)?;
+    sync(&kept)?;
     for path in derived_files(directory)? {
         if let Some(name) = path.file_name() {
             fs::rename(&path, kept.join(name)).map_err(io)?;
         }
     }
-    fs::File::open(directory)
-        .and_then(|dir| dir.sync_all())
-        .map_err(io)
+    sync(directory)
 }
 
-/// Puts back what [`set_aside`] kept, over whatever the failed reopening wrote.
+/// Puts back what [`set_aside`] kept, over whatever the failed reopening wrote, and concludes
+/// the repair.
 pub fn restore(directory: &Path) -> Result<(), StoreError> {
     let kept = directory.join(DAMAGED_FOLDER);
     for path in derived_files(directory)? {
@@ -76,10 +86,40 @@ pub fn restore(directory: &Path) -> Result<(), StoreError> {
     }
     for entry in fs::read_dir(&kept).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        if let Some(name) = path.file_name() {
-            fs::copy(&path, directory.join(name)).map_err(io)?;
+        match path.file_name() {
+            Some(name) if name != PENDING => {
+                fs::copy(&path, directory.join(name)).map_err(io)?;
+                fs::File::open(directory.join(name))
+                    .and_then(|copy| copy.sync_all())
+                    .map_err(io)?;
+            }
+            _ => {}
         }
     }
+    sync(directory)?;
+    conclude(directory)
+}
+
+/// The repair is over (the reopening worked, or the files were put back): the kept folder is
+/// only a record now.
+pub fn conclude(directory: &Path) -> Result<(), StoreError> {
+    match fs::remove_file(directory.join(DAMAGED_FOLDER).join(PENDING)) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(io(error)),
+        _ => Ok(()),
+    }
+}
+
+/// Puts the files back when a repair was interrupted (the process killed after [`set_aside`]
+/// and before the repair concluded), so the open starts from the directory as it was.
+pub fn finish_interrupted(directory: &Path) -> Result<(), StoreError> {
+    if directory.join(DAMAGED_FOLDER).join(PENDING).exists() {
+        log::warn!("a repair of the database was interrupted; its files are put back first");
+        restore(directory)?;
+    }
+    Ok(())
+}
+
+fn sync(directory: &Path) -> Result<(), StoreError> {
     fs::File::open(directory)
         .and_then(|dir| dir.sync_all())
         .map_err(io)
@@ -113,7 +153,7 @@ mod tests {
         );
         assert_eq!(
             names(&dir.path().join(DAMAGED_FOLDER)),
-            ["conf", "db", "snap.00000000000022F9"]
+            ["conf", "db", PENDING, "snap.00000000000022F9"]
         );
 
         // A failed reopening wrote a new configuration and touched the log.
@@ -126,5 +166,30 @@ mod tests {
             fs::read(dir.path().join("snap.00000000000022F9")).unwrap(),
             b"snapshot"
         );
+        assert!(!dir.path().join(PENDING).exists());
+        assert!(!dir.path().join(DAMAGED_FOLDER).join(PENDING).exists());
+    }
+
+    #[test]
+    fn a_repair_killed_before_it_concluded_is_undone_by_the_next_open_and_never_set_aside_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("db"), b"log").unwrap();
+        fs::write(dir.path().join("conf"), b"damaged conf").unwrap();
+        set_aside(dir.path()).unwrap();
+        // Killed while the reopening rewrote the log and made a new configuration.
+        fs::write(dir.path().join("db"), b"half-recovered").unwrap();
+        fs::write(dir.path().join("conf"), b"new conf").unwrap();
+
+        finish_interrupted(dir.path()).unwrap();
+
+        assert_eq!(fs::read(dir.path().join("db")).unwrap(), b"log");
+        assert_eq!(fs::read(dir.path().join("conf")).unwrap(), b"damaged conf");
+        // Concluded: the next repair may replace the folder, the one after that finds nothing.
+        finish_interrupted(dir.path()).unwrap();
+        set_aside(dir.path()).unwrap();
+        conclude(dir.path()).unwrap();
+        fs::write(dir.path().join("db"), b"log, repaired").unwrap();
+        finish_interrupted(dir.path()).unwrap();
+        assert_eq!(fs::read(dir.path().join("db")).unwrap(), b"log, repaired");
     }
 }

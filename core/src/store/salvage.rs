@@ -29,6 +29,9 @@ pub const STAGING: &str = "state.salvage";
 pub const KEPT: &str = "state.damaged";
 /// Written last into [`STAGING`]: the copy is whole.
 const COMPLETE: &str = "longan-salvage-complete";
+/// In a `state/` that started empty, until an open has reported why ([`take_started_empty`]):
+/// a process killed between the swap and that report still gets it reported at the next open.
+const STARTED_EMPTY: &str = "longan-started-empty";
 
 fn io(error: std::io::Error) -> StoreError {
     StoreError::Io {
@@ -63,12 +66,17 @@ pub fn salvage(
 /// Sets aside a `state/` that sled cannot open at all (kept as [`KEPT`], like a salvaged one)
 /// and opens a new empty database in its place. The record of acknowledged writes goes with
 /// it, so the open counts every write the old database held as lost and says so.
-pub fn start_empty(data_dir: &Path) -> Result<SledBackend, StoreError> {
+pub fn start_empty(data_dir: &Path, reason: &str) -> Result<SledBackend, StoreError> {
     let staging = data_dir.join(STAGING);
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(io)?;
     }
     fs::create_dir_all(&staging).map_err(io)?;
+    let note = staging.join(STARTED_EMPTY);
+    fs::write(&note, reason).map_err(io)?;
+    fs::File::open(&note)
+        .and_then(|file| file.sync_all())
+        .map_err(io)?;
     swap_in(data_dir)?;
     SledBackend::open(&data_dir.join(STATE), Area::State)
 }
@@ -89,6 +97,19 @@ fn swap_in(data_dir: &Path) -> Result<(), StoreError> {
     marker.sync_all().map_err(io)?;
     sync_dir(&staging)?;
     finish_interrupted(data_dir)
+}
+
+/// Why `state/` of `data_dir` started empty, if it did and no open has said so yet; said once.
+pub fn take_started_empty(data_dir: &Path) -> Result<Option<String>, StoreError> {
+    let note = data_dir.join(STATE).join(STARTED_EMPTY);
+    match fs::read(&note) {
+        Ok(reason) => {
+            fs::remove_file(&note).map_err(io)?;
+            Ok(Some(String::from_utf8_lossy(&reason).into_owned()))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(io(error)),
+    }
 }
 
 /// Completes a salvage a crash interrupted, or discards an incomplete copy. Called before
@@ -117,8 +138,10 @@ pub fn finish_interrupted(data_dir: &Path) -> Result<(), StoreError> {
 }
 
 fn copy_folder(from: &Path, to: &Path) -> Result<(), StoreError> {
-    let Ok(entries) = fs::read_dir(from) else {
-        return Ok(());
+    let entries = match fs::read_dir(from) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(io(error)),
     };
     fs::create_dir_all(to).map_err(io)?;
     for entry in entries {

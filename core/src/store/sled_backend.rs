@@ -166,6 +166,32 @@ pub fn damage_seen(path: &Path) -> Option<String> {
 }
 
 /// The one configuration every database of the store is opened with.
+/// Whether sled itself opens the database at `path` (its own recovery, without the store's
+/// check of acknowledged writes on top), without a panic.
+pub fn engine_opens(path: &Path) -> bool {
+    let opened = matches!(
+        catch_unwind(AssertUnwindSafe(|| config(path).open())),
+        Ok(Ok(_))
+    );
+    if opened {
+        // Its threads finish closing in the background; nothing may touch its files before.
+        wait_until_closed(path);
+    }
+    opened
+}
+
+/// Waits (up to [`LOCK_PATIENCE`]) until no handle holds sled's lock on the log at `path`.
+fn wait_until_closed(path: &Path) {
+    let Ok(log) = std::fs::File::open(path.join("db")) else {
+        return;
+    };
+    let started = std::time::Instant::now();
+    while log.try_lock().is_err() && started.elapsed() < LOCK_PATIENCE {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let _ = log.unlock();
+}
+
 fn config(path: &Path) -> sled::Config {
     sled::Config::new()
         .path(path)

@@ -12,7 +12,7 @@ use super::error::{Area, StoreError};
 use super::format::{CACHE_FORMAT, CACHE_MIGRATIONS, STATE_FORMAT, STATE_MIGRATIONS, upgrade};
 use super::repair;
 use super::salvage;
-use super::sled_backend::{SledBackend, damage_seen};
+use super::sled_backend::{SledBackend, damage_seen, engine_opens};
 
 /// What happened while opening.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,14 +121,11 @@ impl Stores {
     /// sled cannot open even from its log is kept beside an empty one that takes its place; the
     /// core never deletes a damaged `state/` (only the one an earlier repair kept).
     pub fn open(directory: &Path) -> Result<Stores, StoreError> {
-        Stores::open_with(directory, |path| SledBackend::open(path, Area::State))
+        Stores::open_with(directory, &SledFiles)
     }
 
-    /// [`Stores::open`] with the opening of `state/`'s files given (see [`open_state_with`]).
-    fn open_with(
-        directory: &Path,
-        open_state_files: impl Fn(&Path) -> Result<SledBackend, StoreError>,
-    ) -> Result<Stores, StoreError> {
+    /// [`Stores::open`] with the opening of `state/`'s files given (see [`StateFiles`]).
+    fn open_with(directory: &Path, files: &dyn StateFiles) -> Result<Stores, StoreError> {
         let started = Instant::now();
         std::fs::create_dir_all(directory).map_err(|error| StoreError::Io {
             reason: error.to_string(),
@@ -136,12 +133,14 @@ impl Stores {
         let claim = DirectoryClaim::claim(directory)?;
         salvage::finish_interrupted(directory)?;
         let found_in_use = damage_seen(&directory.join("state"));
-        let opened = open_state_with(directory, open_state_files)?;
+        let opened = open_state_with(directory, files)?;
+        // Also when an earlier open was killed before it could say so.
+        let started_empty_because = salvage::take_started_empty(directory)?;
         let mut state = opened.backend;
         let lost = state.lost_writes();
         let mut state_damage = StateDamage {
             reopened_from_log_because: opened.reopened_from_log_because,
-            started_empty_because: opened.started_empty_because,
+            started_empty_because: opened.started_empty_because.or(started_empty_because),
             found_in_use,
             lost_writes: lost.lost,
             unreadable_trees: Vec::new(),
@@ -212,6 +211,27 @@ impl Stores {
     }
 }
 
+/// How `state/`'s files are opened: sled's, except in a test that plays a database sled
+/// refuses both ways, as a few in the deep corruption run are (no small seeded damage is).
+trait StateFiles {
+    /// Opens the database with the store's checks ([`SledBackend::open`]).
+    fn open(&self, path: &Path) -> Result<SledBackend, StoreError>;
+    /// Whether sled alone opens it ([`engine_opens`]).
+    fn engine_opens(&self, path: &Path) -> bool;
+}
+
+struct SledFiles;
+
+impl StateFiles for SledFiles {
+    fn open(&self, path: &Path) -> Result<SledBackend, StoreError> {
+        SledBackend::open(path, Area::State)
+    }
+
+    fn engine_opens(&self, path: &Path) -> bool {
+        engine_opens(path)
+    }
+}
+
 /// How `state/` came to be open.
 struct OpenedState {
     backend: SledBackend,
@@ -220,16 +240,12 @@ struct OpenedState {
 }
 
 /// Opens `state/` of the data directory `directory`; if sled refuses it, reopens it from its
-/// log (see [`repair`]); if sled refuses that too, keeps it aside and starts an empty one
-/// ([`salvage::start_empty`]). Says which happened and why. `open` opens sled's files; a test
-/// gives one that refuses both ways, as a few databases in the deep corruption run do (no
-/// small seeded damage does).
-fn open_state_with(
-    directory: &Path,
-    open: impl Fn(&Path) -> Result<SledBackend, StoreError>,
-) -> Result<OpenedState, StoreError> {
+/// log (see [`repair`]); if sled itself refuses that too, keeps it aside and starts an empty
+/// one ([`salvage::start_empty`]). Says which happened and why.
+fn open_state_with(directory: &Path, files: &dyn StateFiles) -> Result<OpenedState, StoreError> {
     let path = directory.join("state");
-    let refused = match open(&path) {
+    repair::finish_interrupted(&path)?;
+    let refused = match files.open(&path) {
         Err(refused @ StoreError::Corrupt { .. }) => refused,
         other => {
             return other.map(|backend| OpenedState {
@@ -240,8 +256,9 @@ fn open_state_with(
         }
     };
     repair::set_aside(&path)?;
-    match open(&path) {
+    match files.open(&path) {
         Ok(backend) => {
+            repair::conclude(&path)?;
             log::warn!("state/ was reopened from its log: {refused}");
             Ok(OpenedState {
                 backend,
@@ -249,16 +266,17 @@ fn open_state_with(
                 started_empty_because: None,
             })
         }
-        Err(again @ StoreError::Corrupt { .. }) => {
-            // Nothing in it can be read, so nothing is kept by refusing to go on; the files
-            // stay, as they were, in state.damaged/ for support.
+        // Only when sled's own recovery fails is nothing in it readable, and nothing kept by
+        // refusing to go on; the files stay, as they were, in state.damaged/ for support.
+        // When only the store's check on top failed, its records may be readable: refuse.
+        Err(again @ StoreError::Corrupt { .. }) if !files.engine_opens(&path) => {
             repair::restore(&path)?;
             let reason = format!("{refused}; from its log alone: {again}");
             log::warn!(
                 "state/ cannot be opened at all and is kept aside; starting empty: {reason}"
             );
             Ok(OpenedState {
-                backend: salvage::start_empty(directory)?,
+                backend: salvage::start_empty(directory, &reason)?,
                 reopened_from_log_because: None,
                 started_empty_because: Some(reason),
             })
@@ -560,29 +578,68 @@ mod tests {
         assert_eq!(stores.report().cache_rebuilt_because, None);
     }
 
-    #[test]
-    fn a_state_sled_refuses_even_from_its_log_is_kept_aside_and_an_empty_one_counts_what_it_lost() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = dir.path().join("state");
-        let stores = Stores::open(dir.path()).unwrap();
-        for n in 0..3 {
-            put(stores.state(), "follows", &n.to_string(), "gone");
-        }
-        drop(stores);
-        wait_until_closed(&state);
-        let refusals = std::cell::Cell::new(0);
-        let refuse_twice = |path: &Path| {
-            refusals.set(refusals.get() + 1);
-            if refusals.get() <= 2 {
-                return Err(StoreError::Corrupt {
-                    area: Area::State,
-                    reason: format!("refusal {}", refusals.get()),
-                });
+    /// Plays `state/`'s files: the first `refusals` opens fail with what `refusal` gives for
+    /// that open, later ones open for real; sled alone opens them when `engine_opens`.
+    struct Played<F: Fn(usize) -> StoreError> {
+        refusals: usize,
+        refusal: F,
+        engine_opens: bool,
+        calls: std::cell::Cell<usize>,
+    }
+
+    impl<F: Fn(usize) -> StoreError> StateFiles for Played<F> {
+        fn open(&self, path: &Path) -> Result<SledBackend, StoreError> {
+            self.calls.set(self.calls.get() + 1);
+            if self.calls.get() <= self.refusals {
+                return Err((self.refusal)(self.calls.get()));
             }
             SledBackend::open(path, Area::State)
+        }
+
+        fn engine_opens(&self, _: &Path) -> bool {
+            self.engine_opens
+        }
+    }
+
+    fn corrupt(call: usize) -> StoreError {
+        StoreError::Corrupt {
+            area: Area::State,
+            reason: format!("refusal {call}"),
+        }
+    }
+
+    /// A data directory whose `state/` holds `count` records in tree `follows`, closed.
+    fn closed_state_with(count: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let stores = Stores::open(dir.path()).unwrap();
+        for n in 0..count {
+            put(stores.state(), "follows", &n.to_string(), "record");
+        }
+        drop(stores);
+        wait_until_closed(&dir.path().join("state"));
+        dir
+    }
+
+    /// The directory opens as it was left: every record, nothing to report, nothing set aside.
+    fn assert_left_as_it_was(dir: &Path, count: usize) {
+        assert!(!dir.join("state.damaged").exists());
+        let stores = Stores::open(dir).unwrap();
+        assert_eq!(stores.report().state_damage, None);
+        assert_eq!(keys(stores.state(), "follows"), count);
+    }
+
+    #[test]
+    fn a_state_sled_refuses_even_from_its_log_is_kept_aside_and_an_empty_one_counts_what_it_lost() {
+        let dir = closed_state_with(3);
+        let state = dir.path().join("state");
+        let files = Played {
+            refusals: 2,
+            refusal: corrupt,
+            engine_opens: false,
+            calls: Default::default(),
         };
 
-        let stores = Stores::open_with(dir.path(), refuse_twice).unwrap();
+        let stores = Stores::open_with(dir.path(), &files).unwrap();
 
         let damage = stores.report().state_damage.clone().unwrap();
         let reason = damage.started_empty_because.clone().unwrap();
@@ -611,36 +668,63 @@ mod tests {
     }
 
     #[test]
-    fn a_state_that_cannot_be_reached_the_second_time_is_left_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
+    fn an_open_killed_right_after_starting_empty_leaves_the_report_to_the_next_one() {
+        let dir = closed_state_with(3);
         let state = dir.path().join("state");
+        // What the open does once sled refused both ways, then the process dies.
+        drop(salvage::start_empty(dir.path(), "refused both ways").unwrap());
+        wait_until_closed(&state);
+
         let stores = Stores::open(dir.path()).unwrap();
-        put(stores.state(), "follows", "k", "kept");
+
+        let damage = stores.report().state_damage.clone().unwrap();
+        assert_eq!(
+            damage.started_empty_because.as_deref(),
+            Some("refused both ways")
+        );
+        assert!(dir.path().join("state.damaged").join("db").exists());
+        assert_eq!(keys(stores.state(), "follows"), 0);
         drop(stores);
         wait_until_closed(&state);
-        let calls = std::cell::Cell::new(0);
-        let refuse_then_fail = |_: &Path| {
-            calls.set(calls.get() + 1);
-            Err(match calls.get() {
-                1 => StoreError::Corrupt {
-                    area: Area::State,
-                    reason: "refused".to_string(),
-                },
+        let stores = Stores::open(dir.path()).unwrap();
+        assert_eq!(stores.report().state_damage, None);
+    }
+
+    #[test]
+    fn a_state_sled_opens_but_the_stores_check_refuses_is_never_set_aside() {
+        let dir = closed_state_with(2);
+        let files = Played {
+            refusals: 2,
+            refusal: corrupt,
+            engine_opens: true,
+            calls: Default::default(),
+        };
+
+        let error = Stores::open_with(dir.path(), &files).err().unwrap();
+
+        assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
+        assert_left_as_it_was(dir.path(), 2);
+    }
+
+    #[test]
+    fn a_state_that_cannot_be_reached_the_second_time_is_left_as_it_was() {
+        let dir = closed_state_with(1);
+        let files = Played {
+            refusals: 2,
+            refusal: |call| match call {
+                1 => corrupt(call),
                 _ => StoreError::Io {
                     reason: "no space left on device".to_string(),
                 },
-            })
+            },
+            engine_opens: false,
+            calls: Default::default(),
         };
 
-        let error = Stores::open_with(dir.path(), refuse_then_fail)
-            .err()
-            .unwrap();
+        let error = Stores::open_with(dir.path(), &files).err().unwrap();
 
         assert!(matches!(error, StoreError::Io { .. }), "{error:?}");
-        assert!(!dir.path().join("state.damaged").exists());
-        let stores = Stores::open(dir.path()).unwrap();
-        assert_eq!(stores.report().state_damage, None);
-        assert_eq!(keys(stores.state(), "follows"), 1);
+        assert_left_as_it_was(dir.path(), 1);
     }
 
     fn walk(dir: &Path) -> Vec<PathBuf> {
