@@ -18,10 +18,9 @@ use crate::events::{Event, EventSink, nowhere};
 use crate::net::HttpClient;
 use crate::outbox::{Outbox, RetryPolicy};
 use crate::portal::Portal;
-use crate::profile::Profile;
-use crate::profile::keys::DataKey;
 use crate::store::{OpenReport, Stores};
 use crate::text::Synonyms;
+use profiles::CurrentProfile;
 
 mod demo;
 mod dossiers;
@@ -87,7 +86,7 @@ pub struct Core {
     /// The sign-in provider and the client to reach it, when the app configured one.
     login: Option<LoginSetup>,
     /// The profile in use and its data key, read once per switch.
-    current_profile: std::sync::Mutex<Option<(Profile, DataKey)>>,
+    current_profile: std::sync::Mutex<Option<CurrentProfile>>,
     /// One token refresh at a time, however many calls find the token expired.
     refresh_lock: tokio::sync::Mutex<()>,
     /// True while a refresh is in flight (the `Refreshing` state).

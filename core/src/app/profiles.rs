@@ -3,8 +3,18 @@
 use super::Core;
 use crate::auth::tokens::delete_tokens;
 use crate::events::Event;
+use crate::profile::keys::DataKey;
 use crate::profile::{Profile, ProfileError, ProfileKind, Registry, SealedBackend};
 use crate::store::{Backend, Batch};
+
+/// The profile in use and its key, kept between calls.
+pub(super) struct CurrentProfile {
+    profile: Profile,
+    key: DataKey,
+    /// [`crate::profile::key_renewals`] when the key was read: a key another call renewed
+    /// since (the outbox delivering for this profile) must not go on sealing records.
+    key_renewals: u64,
+}
 
 /// The tree where dossiers were kept before profiles existed (moved into the first profile).
 const UNSEALED_DOSSIERS_TREE: &str = "dossiers";
@@ -20,20 +30,23 @@ impl Core {
         Ok(self.current_profile_and_key()?.0)
     }
 
-    fn current_profile_and_key(
-        &self,
-    ) -> Result<(Profile, crate::profile::keys::DataKey), ProfileError> {
+    fn current_profile_and_key(&self) -> Result<(Profile, DataKey), ProfileError> {
         let mut cached = self
             .current_profile
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        if let Some(current) = cached.as_ref() {
-            return Ok(current.clone());
+        let renewals = crate::profile::key_renewals();
+        if let Some(current) = cached.as_ref().filter(|c| c.key_renewals == renewals) {
+            return Ok((current.profile.clone(), current.key.clone()));
         }
         let registry = self.registry();
         let profile = registry.current(self.clock.now_ms())?;
         let key = registry.key_for(&profile.id)?;
-        *cached = Some((profile.clone(), key.clone()));
+        *cached = Some(CurrentProfile {
+            profile: profile.clone(),
+            key: key.clone(),
+            key_renewals: renewals,
+        });
         drop(cached);
         self.adopt_unsealed_dossiers(&profile)?;
         Ok((profile, key))
@@ -154,7 +167,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::auth::MemorySecureStore;
+    use crate::auth::{MemorySecureStore, SecureStore};
     use crate::feedback::{Feedback, FeedbackCategory};
 
     #[test]
@@ -180,5 +193,35 @@ mod tests {
             .queue_feedback(&Feedback::new(FeedbackCategory::Other, "Góp ý sau"))
             .unwrap();
         assert_eq!(core.feedback_list().unwrap()[0].id, id);
+    }
+
+    #[test]
+    fn a_key_renewed_by_another_call_is_the_one_the_profile_in_use_seals_with_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let secure = Arc::new(MemorySecureStore::new());
+        let core = Core::open(dir.path(), None)
+            .unwrap()
+            .with_secure_store(secure.clone());
+        let own = core.current_profile().unwrap();
+        // The key goes missing while the core holds it; the outbox's delivery renews it.
+        secure.delete(&own.key_name()).unwrap();
+        core.personal_of(&own.id).unwrap();
+
+        let id = core
+            .queue_feedback(&Feedback::new(FeedbackCategory::Other, "Sau khi đổi khoá"))
+            .unwrap();
+        drop(core);
+
+        let core = Core::open(dir.path(), None)
+            .unwrap()
+            .with_secure_store(secure);
+        assert_eq!(core.current_profile().unwrap().key_generation, 1);
+        let kept: Vec<_> = core
+            .feedback_list()
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(kept, vec![id]);
     }
 }

@@ -9,5 +9,5 @@ pub mod sealed;
 
 pub use error::ProfileError;
 pub use model::{DEFAULT_PROFILE_NAME, MAX_NAME_CHARS, Profile, ProfileKind};
-pub use registry::{DEVICE_NAMESPACE, PERSONAL_TREES, Registry, profile_namespace};
+pub use registry::{DEVICE_NAMESPACE, PERSONAL_TREES, Registry, key_renewals, profile_namespace};
 pub use sealed::SealedBackend;

@@ -2,6 +2,7 @@
 //! device key (the labels may be people's names).
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::error::ProfileError;
 use super::keys::{self, DEVICE_KEY_NAME, DataKey};
@@ -19,8 +20,16 @@ pub const DEVICE_NAMESPACE: &str = "device.";
 const DEVICE_KEY_GENERATION_TREE: &str = "device-key.generation";
 const GENERATION_KEY: &[u8] = b"generation";
 
-/// Held while a lost key is replaced, so two calls never create two keys for one name.
+/// Held while a lost key is replaced or a profile removed, so two calls never create two keys
+/// for one name, nor a key for a profile being removed.
 static KEY_RENEWAL: Mutex<()> = Mutex::new(());
+/// Keys replaced in this process so far; a cached key older than the last one is read again.
+static KEY_RENEWALS: AtomicU64 = AtomicU64::new(0);
+
+/// How many lost keys this process has replaced (see [`Registry::key_for`]).
+pub fn key_renewals() -> u64 {
+    KEY_RENEWALS.load(Ordering::SeqCst)
+}
 
 /// Every tree a profile keeps its personal data in. Removing a profile clears them all; a
 /// capability that adds a personal tree adds its name here.
@@ -70,6 +79,7 @@ impl<'a> Registry<'a> {
         let mut batch = Batch::new();
         batch.put(GENERATION_KEY, next.to_be_bytes().to_vec());
         self.state.apply(DEVICE_KEY_GENERATION_TREE, batch)?;
+        KEY_RENEWALS.fetch_add(1, Ordering::SeqCst);
         log::warn!(
             "the device key is missing from the secure store; the profile list sealed with it \
              is unreadable and the device starts afresh with key generation {next}"
@@ -193,6 +203,7 @@ impl<'a> Registry<'a> {
         profile.key_generation += 1;
         let key = keys::load_or_create(self.secure, &profile.key_name())?;
         write_profile(&device, &profile)?;
+        KEY_RENEWALS.fetch_add(1, Ordering::SeqCst);
         log::warn!(
             "a profile's key is missing from the secure store; its sealed records are \
              unreadable and it starts afresh with key generation {}",
@@ -211,7 +222,10 @@ impl<'a> Registry<'a> {
     /// longer be read), then its records and its entry. When it was the current one, the next
     /// call to [`Registry::current`] picks another.
     pub fn remove(&self, id: &str) -> Result<(), ProfileError> {
-        let profile = self.get(id)?;
+        // The device key first, as in key_for; then no renewal can give it a key midway.
+        let device = self.sealed()?;
+        let _renewal = KEY_RENEWAL.lock().unwrap_or_else(|p| p.into_inner());
+        let profile = read_profile(&device, id)?;
         for generation in 0..=profile.key_generation {
             let first = keys::profile_key_name(id);
             self.secure
@@ -223,7 +237,7 @@ impl<'a> Registry<'a> {
         }
         let mut batch = Batch::new();
         batch.delete(id.as_bytes().to_vec());
-        self.sealed()?.apply(PROFILES_TREE, batch)?;
+        device.apply(PROFILES_TREE, batch)?;
         Ok(())
     }
 }

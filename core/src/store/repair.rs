@@ -58,23 +58,28 @@ pub fn set_aside(directory: &Path) -> Result<(), StoreError> {
         fs::remove_dir_all(&kept).map_err(io)?;
     }
     fs::create_dir_all(&kept).map_err(io)?;
+    let derived = derived_files(directory)?;
     let log = directory.join(LOG_FILE);
-    if log.exists() {
-        fs::copy(&log, kept.join(LOG_FILE)).map_err(io)?;
-        fs::File::open(kept.join(LOG_FILE))
-            .and_then(|copy| copy.sync_all())
-            .map_err(io)?;
+    for path in derived.iter().chain(log.exists().then_some(&log)) {
+        if let Some(name) = path.file_name() {
+            copy_synced(path, &kept.join(name))?;
+        }
     }
-    // Nothing is moved before the copy of the log is whole and the folder says so.
+    // Nothing is removed before every copy is whole and the folder says so.
     let pending = fs::File::create(kept.join(PENDING)).map_err(io)?;
     pending.sync_all().map_err(io)?;
     sync(&kept)?;
-    for path in derived_files(directory)? {
-        if let Some(name) = path.file_name() {
-            fs::rename(&path, kept.join(name)).map_err(io)?;
-        }
+    for path in derived {
+        fs::remove_file(path).map_err(io)?;
     }
     sync(directory)
+}
+
+fn copy_synced(from: &Path, to: &Path) -> Result<(), StoreError> {
+    fs::copy(from, to).map_err(io)?;
+    fs::File::open(to)
+        .and_then(|copy| copy.sync_all())
+        .map_err(io)
 }
 
 /// Puts back what [`set_aside`] kept, over whatever the failed reopening wrote, and concludes
@@ -87,12 +92,7 @@ pub fn restore(directory: &Path) -> Result<(), StoreError> {
     for entry in fs::read_dir(&kept).map_err(io)? {
         let path = entry.map_err(io)?.path();
         match path.file_name() {
-            Some(name) if name != PENDING => {
-                fs::copy(&path, directory.join(name)).map_err(io)?;
-                fs::File::open(directory.join(name))
-                    .and_then(|copy| copy.sync_all())
-                    .map_err(io)?;
-            }
+            Some(name) if name != PENDING => copy_synced(&path, &directory.join(name))?,
             _ => {}
         }
     }
@@ -103,9 +103,11 @@ pub fn restore(directory: &Path) -> Result<(), StoreError> {
 /// The repair is over (the reopening worked, or the files were put back): the kept folder is
 /// only a record now.
 pub fn conclude(directory: &Path) -> Result<(), StoreError> {
-    match fs::remove_file(directory.join(DAMAGED_FOLDER).join(PENDING)) {
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(io(error)),
-        _ => Ok(()),
+    let kept = directory.join(DAMAGED_FOLDER);
+    match fs::remove_file(kept.join(PENDING)) {
+        Ok(()) => sync(&kept),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(io(error)),
     }
 }
 

@@ -29,7 +29,7 @@ pub const STAGING: &str = "state.salvage";
 pub const KEPT: &str = "state.damaged";
 /// Written last into [`STAGING`]: the copy is whole.
 const COMPLETE: &str = "longan-salvage-complete";
-/// In a `state/` that started empty, until an open has reported why ([`take_started_empty`]):
+/// In a `state/` that started empty, until an open has reported why ([`started_empty`]):
 /// a process killed between the swap and that report still gets it reported at the next open.
 const STARTED_EMPTY: &str = "longan-started-empty";
 
@@ -99,15 +99,21 @@ fn swap_in(data_dir: &Path) -> Result<(), StoreError> {
     finish_interrupted(data_dir)
 }
 
-/// Why `state/` of `data_dir` started empty, if it did and no open has said so yet; said once.
-pub fn take_started_empty(data_dir: &Path) -> Result<Option<String>, StoreError> {
-    let note = data_dir.join(STATE).join(STARTED_EMPTY);
-    match fs::read(&note) {
-        Ok(reason) => {
-            fs::remove_file(&note).map_err(io)?;
-            Ok(Some(String::from_utf8_lossy(&reason).into_owned()))
-        }
+/// Why `state/` of `data_dir` started empty, if it did and no open has said so yet.
+pub fn started_empty(data_dir: &Path) -> Result<Option<String>, StoreError> {
+    match fs::read(data_dir.join(STATE).join(STARTED_EMPTY)) {
+        Ok(reason) => Ok(Some(String::from_utf8_lossy(&reason).into_owned())),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(io(error)),
+    }
+}
+
+/// An open has reported [`started_empty`]: it is said once.
+pub fn forget_started_empty(data_dir: &Path) -> Result<(), StoreError> {
+    let state = data_dir.join(STATE);
+    match fs::remove_file(state.join(STARTED_EMPTY)) {
+        Ok(()) => sync_dir(&state),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(error) => Err(io(error)),
     }
 }

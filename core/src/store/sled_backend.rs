@@ -165,19 +165,25 @@ pub fn damage_seen(path: &Path) -> Option<String> {
         .map(|reason| String::from_utf8_lossy(&reason).into_owned())
 }
 
-/// The one configuration every database of the store is opened with.
-/// Whether sled itself opens the database at `path` (its own recovery, without the store's
-/// check of acknowledged writes on top), without a panic.
-pub fn engine_opens(path: &Path) -> bool {
-    let opened = matches!(
-        catch_unwind(AssertUnwindSafe(|| config(path).open())),
-        Ok(Ok(_))
-    );
-    if opened {
-        // Its threads finish closing in the background; nothing may touch its files before.
-        wait_until_closed(path);
+/// Whether sled's own recovery refuses the database at `path` (without the store's check of
+/// acknowledged writes on top): it panics, reports corruption, or finds a file cut short or
+/// undecodable. A lock still held or any other I/O failure proves nothing, and is no refusal.
+pub fn engine_refuses(path: &Path) -> bool {
+    // A database this process just dropped may still be closing.
+    wait_until_closed(path);
+    match catch_unwind(AssertUnwindSafe(|| config(path).open())) {
+        Err(_) => true,
+        Ok(Ok(db)) => {
+            drop(db);
+            wait_until_closed(path);
+            false
+        }
+        Ok(Err(sled::Error::Io(io))) => matches!(
+            io.kind(),
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+        ),
+        Ok(Err(_)) => true,
     }
-    opened
 }
 
 /// Waits (up to [`LOCK_PATIENCE`]) until no handle holds sled's lock on the log at `path`.
@@ -192,6 +198,7 @@ fn wait_until_closed(path: &Path) {
     let _ = log.unlock();
 }
 
+/// The one configuration every database of the store is opened with.
 fn config(path: &Path) -> sled::Config {
     sled::Config::new()
         .path(path)
@@ -251,5 +258,27 @@ impl Backend for SledBackend {
 
     fn write_blob(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
         blob_files::write(&self.directory, name, bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_dropped_a_moment_ago_is_not_taken_for_one_sled_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        for round in 0..5 {
+            let backend = SledBackend::open(dir.path(), Area::State).unwrap();
+            let mut batch = Batch::new();
+            batch.put(format!("k{round}").into_bytes(), b"v".to_vec());
+            backend.apply("t", batch).unwrap();
+            drop(backend);
+            assert!(!engine_refuses(dir.path()), "round {round}");
+        }
+        let conf = dir.path().join("conf");
+        let length = std::fs::metadata(&conf).unwrap().len() as usize;
+        std::fs::write(&conf, vec![0xA5; length]).unwrap();
+        assert!(engine_refuses(dir.path()), "a garbled conf is damage");
     }
 }

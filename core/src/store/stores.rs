@@ -12,7 +12,7 @@ use super::error::{Area, StoreError};
 use super::format::{CACHE_FORMAT, CACHE_MIGRATIONS, STATE_FORMAT, STATE_MIGRATIONS, upgrade};
 use super::repair;
 use super::salvage;
-use super::sled_backend::{SledBackend, damage_seen, engine_opens};
+use super::sled_backend::{SledBackend, damage_seen, engine_refuses};
 
 /// What happened while opening.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,7 +135,7 @@ impl Stores {
         let found_in_use = damage_seen(&directory.join("state"));
         let opened = open_state_with(directory, files)?;
         // Also when an earlier open was killed before it could say so.
-        let started_empty_because = salvage::take_started_empty(directory)?;
+        let started_empty_because = salvage::started_empty(directory)?;
         let mut state = opened.backend;
         let lost = state.lost_writes();
         let mut state_damage = StateDamage {
@@ -171,6 +171,7 @@ impl Stores {
         // new directory.
         let state_created = new_format && !reopened;
         let (cache, cache_rebuilt_because) = open_cache(&directory.join("cache"))?;
+        salvage::forget_started_empty(directory)?;
         Ok(Stores {
             cache,
             state,
@@ -216,8 +217,8 @@ impl Stores {
 trait StateFiles {
     /// Opens the database with the store's checks ([`SledBackend::open`]).
     fn open(&self, path: &Path) -> Result<SledBackend, StoreError>;
-    /// Whether sled alone opens it ([`engine_opens`]).
-    fn engine_opens(&self, path: &Path) -> bool;
+    /// Whether sled alone refuses it ([`engine_refuses`]).
+    fn engine_refuses(&self, path: &Path) -> bool;
 }
 
 struct SledFiles;
@@ -227,8 +228,8 @@ impl StateFiles for SledFiles {
         SledBackend::open(path, Area::State)
     }
 
-    fn engine_opens(&self, path: &Path) -> bool {
-        engine_opens(path)
+    fn engine_refuses(&self, path: &Path) -> bool {
+        engine_refuses(path)
     }
 }
 
@@ -269,7 +270,7 @@ fn open_state_with(directory: &Path, files: &dyn StateFiles) -> Result<OpenedSta
         // Only when sled's own recovery fails is nothing in it readable, and nothing kept by
         // refusing to go on; the files stay, as they were, in state.damaged/ for support.
         // When only the store's check on top failed, its records may be readable: refuse.
-        Err(again @ StoreError::Corrupt { .. }) if !files.engine_opens(&path) => {
+        Err(again @ StoreError::Corrupt { .. }) if files.engine_refuses(&path) => {
             repair::restore(&path)?;
             let reason = format!("{refused}; from its log alone: {again}");
             log::warn!(
@@ -596,8 +597,8 @@ mod tests {
             SledBackend::open(path, Area::State)
         }
 
-        fn engine_opens(&self, _: &Path) -> bool {
-            self.engine_opens
+        fn engine_refuses(&self, _: &Path) -> bool {
+            !self.engine_opens
         }
     }
 
